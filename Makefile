@@ -1,0 +1,54 @@
+# The two commands: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+export FLASK_APP := wsgi.py
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test bench setup translations catalogues chromium worker clean
+
+## Set up the virtual environment, the compiled catalogues and the development database.
+setup: $(VENV)/.installed translations
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+translations: $(VENV)/.installed
+	@$(PY) -m babel.messages.frontend compile -d portal/translations --use-fuzzy >/dev/null
+
+## Serve the portal on http://127.0.0.1:5000 (SQLite, demo data, built-in mailbox) with the outbox worker beside it.
+run: export PORTAL_ENV := development
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo
+	@echo "Portal: http://127.0.0.1:5000   Mailbox: http://127.0.0.1:5000/dev/mailbox/"
+	@trap 'kill $$worker 2>/dev/null' EXIT; \
+	  $(FLASK) outbox work --poll 1 & worker=$$!; \
+	  $(FLASK) run --host 127.0.0.1 --port 5000 --debug
+
+## Run every test: SQLite always, PostgreSQL when TEST_POSTGRES_URL is set, the browser journeys in Chromium.
+test: setup chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's Chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing and cannot be installed here: the browser tests will be skipped."; fi; }
+
+## Benchmarks (never part of `make test`).
+bench: setup
+	$(PY) bench/outbox.py
+
+## Refresh the catalogues after changing strings; Thai gaps are listed (and fail the translation test).
+catalogues: $(VENV)/.installed
+	$(PY) scripts/translations.py $(THAI)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache test-results

@@ -1,0 +1,79 @@
+"""PR Network Portal: the application factory."""
+
+import os
+
+from flask import Flask
+
+from portal import config as settings
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(config=None):
+    """Create the portal: settings, extensions, blueprints, commands and error pages. No side effects."""
+    app = Flask(
+        __name__,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+        instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or os.path.join(ROOT, "instance"),
+    )
+    app.config.update(settings.from_environment(app.instance_path))
+    app.config.update(config or {})
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config.setdefault("MAIL_SUPPRESS_SEND", False)
+    settings.check(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)  # the default SQLite file lives there
+    if app.config["PORTAL_ENV"] == "testing":
+        app.testing = True
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+
+    from portal import errors, security
+
+    errors.init_app(app)
+    security.init_app(app)
+    return app
+
+
+def _init_extensions(app):
+    from portal import i18n, models  # noqa: F401  (models: every table known to the metadata)
+    from portal.db import render_migration_item
+    from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), compare_type=True, render_as_batch=True,
+                     render_item=render_migration_item)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=os.path.join(ROOT, "portal", "translations"))
+    limiter.init_app(app)
+    i18n.init_app(app)
+
+    from portal import mail as mail_domain
+
+    mail_domain.init_app(app)
+
+    from portal.auth.loader import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def _register_blueprints(app):
+    from portal.mail.views import bp as mail_bp
+    from portal.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(mail_bp)
+
+
+def _register_commands(app):
+    from portal.cli import create_admin_command, demo_command
+    from portal.mail.cli import outbox_cli
+
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(demo_command)

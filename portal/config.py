@@ -1,0 +1,87 @@
+"""Settings from environment variables, with safe development defaults."""
+
+import os
+from datetime import timedelta
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def database_url(url):
+    """Return the SQLAlchemy URL for a DATABASE_URL, choosing psycopg 3 for PostgreSQL."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def from_environment(instance_path):
+    """Build the settings mapping from the process environment."""
+    env = os.environ.get("PORTAL_ENV", "production").strip().lower()
+    default_db = "sqlite:///" + os.path.join(instance_path, "portal.db")
+    mail_server = os.environ.get("MAIL_SERVER") or None
+    return {
+        "PORTAL_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL", default_db)),
+        "SERVER_NAME": os.environ.get("SERVER_NAME", "127.0.0.1:5000"),
+        "PREFERRED_URL_SCHEME": os.environ.get("PREFERRED_URL_SCHEME", "http"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env == "production",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": env == "production",
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "th",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
+        "LANGUAGES": ("th", "en"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAIL_SERVER": mail_server,
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "PR Network Portal <no-reply@prnetwork.example>"
+        ),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 30),
+        "OUTBOX_BATCH_SIZE": _int("OUTBOX_BATCH_SIZE", 200),
+        "OUTBOX_MAX_ATTEMPTS": _int("OUTBOX_MAX_ATTEMPTS", 8),
+        "OUTBOX_BACKOFF_SECONDS": _int("OUTBOX_BACKOFF_SECONDS", 30),
+        "OUTBOX_LEASE_SECONDS": _int("OUTBOX_LEASE_SECONDS", 300),
+        "OUTBOX_POLL_SECONDS": _int("OUTBOX_POLL_SECONDS", 2),
+        "MAILBOX_ENABLED": _bool("MAILBOX_ENABLED", mail_server is None),
+    }
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the settings are unsafe or inconsistent."""
+
+
+def check(config):
+    """Refuse settings that must never reach production."""
+    if config["PORTAL_ENV"] not in {"production", "development", "testing"}:
+        raise ConfigurationError(f"PORTAL_ENV must be production, development or testing, not {config['PORTAL_ENV']!r}")
+    if config["PORTAL_ENV"] == "production":
+        if config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY) or len(config["SECRET_KEY"]) < 16:
+            raise ConfigurationError(
+                "SECRET_KEY must be set to a long random value in production "
+                '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
+            )

@@ -1,0 +1,20 @@
+"""One rule for page or fragment: a full page normally, only a named block for an htmx request."""
+
+from flask import make_response, render_template, request
+from jinja2_fragments.flask import render_block
+
+
+def is_htmx():
+    """Tell whether this request came from htmx and wants a fragment (a boosted link wants the page)."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def render(template, block=None, status=200, **context):
+    """Render the page, or only `block` of it for an htmx request, and mark the answer as varying on HX-Request."""
+    if block and is_htmx():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response

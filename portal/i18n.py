@@ -1,0 +1,125 @@
+"""Language choice, forced languages for mail, and dates in Thai (Buddhist era) or English."""
+
+import re
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
+from flask import current_app, g, session
+from flask_babel import force_locale, get_locale
+from flask_login import current_user
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BE_OFFSET = 543
+LANGUAGE_NAMES = {"th": "ไทย", "en": "English"}
+
+# Runs of a pattern letter outside quoted literals; the year and era letters are replaced for Thai.
+_PATTERN_TOKEN = re.compile(r"'(?:[^']|'')*'|([yYuG])\1*")
+
+
+def supported_language(value):
+    """Return value if the portal speaks it, else None."""
+    return value if value in current_app.config["LANGUAGES"] else None
+
+
+def select_locale():
+    """Choose the page language: the session's choice, then the user's, then Thai."""
+    chosen = supported_language(session.get("lang"))
+    if chosen:
+        return chosen
+    if current_user and current_user.is_authenticated:
+        return supported_language(current_user.language) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@contextmanager
+def in_language(language):
+    """Render everything inside in this language, with or without a request (for mail)."""
+    # Flask-Babel ignores force_locale while g is empty; give it its namespace first.
+    if not hasattr(g, "_flask_babel"):
+        g._flask_babel = SimpleNamespace()
+    with force_locale(language):
+        yield
+
+
+def _buddhist_pattern(pattern, year):
+    """Rewrite a CLDR pattern so that years print in the Buddhist era."""
+
+    def swap(match):
+        letter = match.group(1)
+        if letter is None:
+            return match.group(0)
+        if letter == "G":
+            return "'พ.ศ.'"
+        return f"'{year + BE_OFFSET}'"
+
+    return _PATTERN_TOKEN.sub(swap, pattern)
+
+
+# The network's house style writes the long Thai date without the era word: "23 พฤศจิกายน 2569".
+_THAI_PATTERNS = {"long": "d MMMM y"}
+
+
+def _date_pattern(locale, width, year):
+    """Return the date pattern for this locale and width, in the Buddhist era for Thai."""
+    if locale.language != "th":
+        return locale.date_formats[width].pattern
+    return _buddhist_pattern(_THAI_PATTERNS.get(width) or locale.date_formats[width].pattern, year)
+
+
+def _locale():
+    return Locale.parse(str(get_locale() or "th"))
+
+
+def to_bangkok(value):
+    """Return an aware datetime in Asia/Bangkok time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(BANGKOK)
+
+
+def format_date(value, width="medium"):
+    """Format a date for the current language: '23 พ.ย. 2569' in Thai, 'Nov 23, 2026' in English."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_bangkok(value).date()
+    locale = _locale()
+    return babel_format_date(value, _date_pattern(locale, width, value.year), locale=locale)
+
+
+def format_datetime(value, width="medium"):
+    """Format a moment in Bangkok time: '23 พ.ย. 2569 14:30' in Thai, 'Nov 23, 2026, 14:30' in English."""
+    if value is None:
+        return ""
+    local = to_bangkok(value)
+    locale = _locale()
+    date_pattern = _date_pattern(locale, width, local.year)
+    if locale.language == "th":
+        return babel_format_datetime(local, f"{date_pattern} HH:mm", tzinfo=BANGKOK, locale=locale)
+    return babel_format_datetime(local, f"{date_pattern}, HH:mm", tzinfo=BANGKOK, locale=locale)
+
+
+def format_time(value):
+    """Format a time of day in Bangkok: '14:30 น.' in Thai, '14:30' in English."""
+    if value is None:
+        return ""
+    local = to_bangkok(value)
+    return local.strftime("%H:%M") + (" น." if _locale().language == "th" else "")
+
+
+def init_app(app):
+    """Register the language selector's template helpers and the date filters."""
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["time"] = format_time
+
+    @app.context_processor
+    def language_context():
+        return {"current_language": str(get_locale()), "language_names": LANGUAGE_NAMES}
+
+

@@ -1,0 +1,22 @@
+"""Outgoing mail: the transactional outbox, its worker and the development mailbox.
+
+Only this package touches Flask-Mail.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+OUTBOX_STATUS_LABELS = {
+    "queued": _l("Queued"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "failed": _l("Failed"),
+    "dead": _l("Given up"),
+}
+
+
+def init_app(app):
+    """Give templates the mail link builder and the outbox state names."""
+    from portal.mail.services import mail_url
+
+    app.jinja_env.globals["mail_url"] = mail_url
+    app.jinja_env.globals["outbox_status_labels"] = OUTBOX_STATUS_LABELS

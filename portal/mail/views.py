@@ -1,0 +1,71 @@
+"""The development mailbox: every queued and delivered message, readable in the browser."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, make_response, request
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.htmx import render
+from portal.mail.models import OutboxAttachment, OutboxMessage
+from portal.mail.services import outbox_counts
+
+bp = Blueprint("mailbox", __name__, url_prefix="/dev/mailbox")
+
+PAGE_SIZE = 50
+# Mail HTML is shown in a sandboxed frame: no script, no forms, no outside requests, only its own inline styles.
+MAIL_HTML_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+
+
+@bp.before_request
+def only_for_coordinators_or_debug():
+    """Hide the mailbox unless it is enabled and the viewer is a coordinator or the app runs in debug mode."""
+    if not current_app.config["MAILBOX_ENABLED"]:
+        abort(404)
+    if not (current_app.debug or (current_user.is_authenticated and current_user.is_admin)):
+        abort(404)
+
+
+@bp.get("/")
+def index():
+    """List messages, newest first, optionally only those to one address."""
+    recipient = request.args.get("to", "").strip().lower()
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if recipient:
+        query = query.where(OutboxMessage.recipient == recipient)
+    messages = db.session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    return render("mail/mailbox/index.html", "results", messages=messages[:PAGE_SIZE], page=page,
+                  has_next=len(messages) > PAGE_SIZE, recipient=recipient, counts=outbox_counts())
+
+
+@bp.get("/<int:message_id>")
+def show(message_id):
+    """Show one message: headers, text body, HTML body in a sandboxed frame, attachments."""
+    message = db.session.scalar(
+        sa.select(OutboxMessage).where(OutboxMessage.id == message_id).options(selectinload(OutboxMessage.attachments))
+    ) or abort(404)
+    return render("mail/mailbox/show.html", message=message)
+
+
+@bp.get("/<int:message_id>/html")
+def html(message_id):
+    """Serve a message's HTML body for the sandboxed frame."""
+    message = db.get_or_404(OutboxMessage, message_id)
+    response = make_response(message.body_html)
+    response.headers["Content-Security-Policy"] = MAIL_HTML_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.get("/<int:message_id>/attachments/<int:attachment_id>")
+def attachment(message_id, attachment_id):
+    """Download one attachment of a message."""
+    item = db.session.scalar(
+        sa.select(OutboxAttachment).where(OutboxAttachment.id == attachment_id,
+                                          OutboxAttachment.message_id == message_id)
+    ) or abort(404)
+    response = make_response(item.data)
+    response.headers["Content-Type"] = item.content_type
+    response.headers.set("Content-Disposition", "attachment", filename=item.filename)
+    return response

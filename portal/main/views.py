@@ -1,0 +1,37 @@
+"""Home page, language switch and health check."""
+
+from flask import Blueprint, abort, redirect, request, session
+from flask_login import current_user
+
+from portal.db import utcnow
+from portal.extensions import db
+from portal.htmx import render
+from portal.i18n import supported_language
+from portal.urls import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    """Show the public home page of the network."""
+    return render("main/home.html", now=utcnow())
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the chosen language in the session, and on the user when logged in."""
+    language = supported_language(request.form.get("language", ""))
+    if language is None:
+        abort(400)
+    session["lang"] = language
+    if current_user.is_authenticated and current_user.language != language:
+        current_user.language = language
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")), 303)
+
+
+@bp.get("/healthz")
+def health():
+    """Answer 'ok' when the web process is up, for load balancers."""
+    return {"status": "ok"}

@@ -1,0 +1,1 @@
+"""Member organisations and the people in them."""

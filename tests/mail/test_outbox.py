@@ -1,0 +1,224 @@
+"""The transactional outbox against a real SMTP server: delivered once, never lost, Thai intact."""
+
+import os
+import signal
+import subprocess
+import time
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from portal.db import utcnow
+from portal.extensions import db
+from portal.mail import worker
+from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.mail.services import queue_mail, queue_many
+from tests.conftest import count
+from tests.support.databases import ROOT, flask_command
+from tests.support.smtp import SmtpSink
+
+THAI_SUBJECT = "ขอเชิญร่วมประชุมเครือข่ายประชาสัมพันธ์ ครั้งที่ 1/2569"
+THAI_BODY = "ขอเชิญผู้แทนองค์กรสมาชิกเข้าร่วมประชุม ณ ห้องประชุมชั้น 5 เวลา 13:30 น."
+
+
+def queue_announcement(to, language="th", key=None, **extra):
+    return queue_mail(to, "main/announcement", THAI_SUBJECT if language == "th" else "Network meeting",
+                      language=language, idempotency_key=key, name="สมชาย ใจดี", message=THAI_BODY, **extra)
+
+
+def statuses():
+    return dict(db.session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.status)).all())
+
+
+def test_delivers_thai_mail_with_both_parts_and_attachment(smtp_app, smtp):
+    with smtp_app.app_context():
+        queue_announcement("somchai@member.test", attachments=[("กำหนดการ.ics", "text/calendar", b"BEGIN:VCALENDAR")])
+        db.session.commit()
+        result = worker.deliver_batch()
+        assert (result.sent, result.retried, result.failed) == (1, 0, 0), db.session.scalar(
+            sa.select(OutboxMessage.last_error))
+        assert statuses() == {"somchai@member.test": OutboxStatus.SENT}
+
+    [message] = smtp.messages
+    assert message["Subject"] == THAI_SUBJECT
+    assert message["To"] == "somchai@member.test"
+    assert message["From"].addresses[0].display_name == "เครือข่ายประชาสัมพันธ์"
+    assert message["Message-ID"].endswith("@prnetwork.test>")
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "เรียน คุณสมชาย ใจดี" in text and THAI_BODY in text
+    assert THAI_BODY in html and "<html" in html
+    assert "http://portal.test/" in text, "links are absolute, built from SERVER_NAME"
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_filename() == "กำหนดการ.ics"
+    assert attachment.get_content() == "BEGIN:VCALENDAR"
+
+
+def test_english_recipient_gets_english_mail(smtp_app, smtp):
+    with smtp_app.app_context():
+        queue_announcement("jane@member.test", language="en")
+        db.session.commit()
+        worker.deliver_batch()
+    text = smtp.messages[0].get_body(("plain",)).get_content()
+    assert "Dear สมชาย ใจดี," in text and "Open the portal" in text
+    assert smtp.messages[0]["Content-Language"] == "en"
+
+
+def test_links_come_from_configuration_not_the_request_host(smtp_app, smtp):
+    with smtp_app.test_request_context("/", headers={"Host": "evil.example"}):
+        queue_announcement("somchai@member.test")
+        db.session.commit()
+    with smtp_app.app_context():
+        worker.deliver_batch()
+    body = smtp.messages[0].get_body(("plain",)).get_content()
+    assert "evil.example" not in body
+    assert "http://portal.test/" in body
+
+
+def test_rollback_leaves_no_mail(smtp_app, smtp):
+    with smtp_app.app_context():
+        queue_announcement("somchai@member.test")
+        db.session.flush()
+        db.session.rollback()
+        assert count(OutboxMessage) == 0
+        assert worker.deliver_batch().claimed == 0
+    assert smtp.messages == []
+
+
+def test_same_idempotency_key_queues_one_message(app_ctx):
+    first = queue_announcement("somchai@member.test", key="event-7-invite-somchai")
+    db.session.commit()
+    second = queue_announcement("somchai@member.test", key="event-7-invite-somchai")
+    db.session.commit()
+    assert first.id == second.id
+    assert count(OutboxMessage) == 1
+
+
+def test_server_down_then_up_delivers_every_message_once(make_app):
+    sink = SmtpSink()  # its port is chosen, but nothing listens yet
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_TIMEOUT=2)
+    with app.app_context():
+        for n in range(5):
+            queue_announcement(f"member{n}@member.test")
+        db.session.commit()
+        down = worker.deliver_batch()
+        assert (down.sent, down.retried) == (0, 5) and down.errors
+        assert set(statuses().values()) == {OutboxStatus.QUEUED}
+        sink.start()
+        try:
+            up = worker.work(until_empty=True, poll_seconds=0)
+        finally:
+            sink.stop()
+        assert up.sent == 5
+        assert set(statuses().values()) == {OutboxStatus.SENT}
+    ids = sink.message_ids()
+    assert len(ids) == 5 and len(set(ids)) == 5
+
+
+def test_permanent_refusal_fails_at_once_and_others_still_go(smtp_app, smtp):
+    smtp.refusals["nobody@member.test"] = "550 5.1.1 No such user"
+    with smtp_app.app_context():
+        queue_announcement("nobody@member.test")
+        queue_announcement("somchai@member.test")
+        db.session.commit()
+        result = worker.deliver_batch()
+        assert (result.sent, result.failed, result.retried) == (1, 1, 0)
+        failed = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == "nobody@member.test"))
+        assert failed.status == OutboxStatus.FAILED and "550" in failed.last_error
+        assert failed.attempts == 1
+        assert worker.deliver_batch().claimed == 0, "a failed message is not tried again"
+    assert [m["To"] for m in smtp.messages] == ["somchai@member.test"]
+
+
+def test_temporary_refusal_backs_off_exponentially_then_gives_up(make_app, smtp):
+    smtp.refusals["busy@member.test"] = "451 4.3.0 Try again later"
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, OUTBOX_BACKOFF_SECONDS=60, OUTBOX_MAX_ATTEMPTS=3)
+    with app.app_context():
+        message = queue_announcement("busy@member.test")
+        db.session.commit()
+        message_id = message.id
+        delays = []
+        for _ in range(3):
+            before = utcnow()
+            assert worker.deliver_batch().claimed == 1
+            message = db.session.get(OutboxMessage, message_id)
+            if message.status == OutboxStatus.QUEUED:
+                delays.append(message.next_attempt_at - before)
+                assert worker.deliver_batch().claimed == 0, "not due before its backoff"
+                message.next_attempt_at = utcnow() - timedelta(seconds=1)  # let time pass
+                db.session.commit()
+        assert [round(d.total_seconds() / 60) for d in delays] == [1, 2]
+        assert message.status == OutboxStatus.DEAD and message.attempts == 3
+        assert "451" in message.last_error
+    assert smtp.messages == []
+
+
+def test_status_command_counts_each_state(app):
+    with app.app_context():
+        queue_announcement("a@member.test")
+        queue_announcement("b@member.test")
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["outbox", "status"])
+    assert result.exit_code == 0
+    assert "queued   2" in result.output and "sent     0" in result.output and "dead     0" in result.output
+
+
+def _run_worker(database_url, smtp, **env):
+    argv, environ = flask_command(database_url, "outbox", "work", "--until-empty", "--poll", "0.2",
+                                  MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, **env)
+    return subprocess.Popen(argv, env=environ, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.slow
+def test_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(app, smtp, database_url):
+    with app.app_context():
+        queue_many("main/announcement", "ประกาศ", [(f"m{n}@member.test", "th", {"name": f"คุณ {n}"}) for n in range(30)],
+                   message=THAI_BODY)
+        db.session.commit()
+
+    victim = {}
+
+    def kill_at_tenth(envelope):
+        if len(smtp.messages) == 9 and "process" in victim:
+            os.kill(victim.pop("process").pid, signal.SIGKILL)  # dies before hearing the 250 for message 10
+            return "421 4.3.2 Shutting down"
+        return None
+
+    smtp.before_accept = kill_at_tenth
+    victim["process"] = first = _run_worker(database_url, smtp, OUTBOX_LEASE_SECONDS=1, OUTBOX_BATCH_SIZE=50)
+    first.communicate(timeout=60)
+    assert first.returncode == -signal.SIGKILL
+    with app.app_context():
+        assert count(OutboxMessage) == 30
+        left = db.session.scalars(sa.select(OutboxMessage.status).where(OutboxMessage.status != OutboxStatus.SENT)).all()
+        assert set(left) == {OutboxStatus.SENDING} and len(left) == 21
+
+    time.sleep(1.2)  # the dead worker's lease runs out
+    second = _run_worker(database_url, smtp, OUTBOX_LEASE_SECONDS=1, OUTBOX_BATCH_SIZE=50)
+    out, err = second.communicate(timeout=60)
+    assert second.returncode == 0, err
+    ids = smtp.message_ids()
+    assert len(ids) == 30 and len(set(ids)) == 30
+    assert sorted(m["To"] for m in smtp.messages) == sorted(f"m{n}@member.test" for n in range(30))
+    with app.app_context():
+        assert set(statuses().values()) == {OutboxStatus.SENT}
+
+
+@pytest.mark.slow
+def test_two_workers_deliver_a_thousand_messages_without_duplicates(app, smtp, database_url):
+    with app.app_context():
+        queue_many("main/announcement", "ประกาศ", [(f"m{n}@member.test", "th", {"name": f"คุณ {n}"}) for n in range(1000)],
+                   message=THAI_BODY)
+        db.session.commit()
+    workers = [_run_worker(database_url, smtp, OUTBOX_BATCH_SIZE=25) for _ in range(2)]
+    outputs = [w.communicate(timeout=120) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    sent_by_each = [int(out.split()[1].rstrip(",")) for out, _ in outputs]
+    assert sum(sent_by_each) == 1000
+    if database_url.startswith("postgresql"):
+        assert min(sent_by_each) > 0, "both workers took a share (SKIP LOCKED)"
+    ids = smtp.message_ids()
+    assert len(ids) == 1000 and len(set(ids)) == 1000
+    with app.app_context():
+        assert set(statuses().values()) == {OutboxStatus.SENT}
