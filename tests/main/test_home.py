@@ -1,0 +1,67 @@
+"""The home page, the language switch and CSRF on every POST."""
+
+import re
+from datetime import datetime
+
+import pytest
+
+from portal.i18n import BANGKOK
+
+
+def test_home_is_thai_by_default_with_buddhist_era_date(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "<h1>พอร์ทัลสมาชิกเครือข่ายประชาสัมพันธ์</h1>" in page
+    assert str(datetime.now(BANGKOK).year + 543) in page
+
+
+def test_language_switch_needs_a_csrf_token(client):
+    response = client.post("/language", data={"language": "en", "next": "/"})
+    assert response.status_code == 400
+    assert "แบบฟอร์มนี้หมดอายุ" in response.get_data(as_text=True)
+    assert "PR Network Portal</h1>" not in client.get("/").get_data(as_text=True), "nothing changed"
+
+
+def csrf_token(client):
+    page = client.get("/").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_language_switch_with_the_form_token(client):
+    response = client.post("/language", data={"language": "en", "next": "/", "csrf_token": csrf_token(client)})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en"' in page and "<h1>PR Network Portal</h1>" in page
+    assert str(datetime.now(BANGKOK).year) in page
+
+
+def test_htmx_post_with_the_header_token_works(client):
+    page = client.get("/").get_data(as_text=True)
+    token = re.search(r'hx-headers="\{&#34;X-CSRFToken&#34;: &#34;([^&]+)&#34;\}"', page).group(1)
+    response = client.post("/language", data={"language": "en"}, headers={"X-CSRFToken": token, "HX-Request": "true"})
+    assert response.status_code == 303
+
+
+def test_unknown_language_is_refused(client):
+    response = client.post("/language", data={"language": "fr", "csrf_token": csrf_token(client)})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "https://evil.example/", "/\\evil.example",
+                                    "javascript:alert(1)", "http:/evil.example"])
+def test_language_switch_never_redirects_off_site(client, target):
+    response = client.post("/language", data={"language": "en", "next": target, "csrf_token": csrf_token(client)})
+    assert response.headers["Location"] == "/"
+
+
+def test_language_switch_returns_to_the_page_it_came_from(client):
+    response = client.post("/language", data={"language": "en", "next": "/dev/mailbox/?to=a",
+                                              "csrf_token": csrf_token(client)})
+    assert response.headers["Location"] == "/dev/mailbox/?to=a"
+
+
+def test_base_layout_loads_vendored_htmx_and_sets_its_config(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "/static/vendor/htmx-2.0.11/htmx.min.js" in page
+    assert "&#34;allowEval&#34;: false" in page
+    assert "<script>" not in page and " style=" not in page, "no inline script or style (CSP)"
+    assert client.get("/static/vendor/htmx-2.0.11/htmx.min.js").status_code == 200

@@ -1,0 +1,66 @@
+"""`flask create-admin` and `flask demo`."""
+
+import sqlalchemy as sa
+
+from portal.auth.models import User
+from portal.auth.passwords import verify_password
+from portal.extensions import db
+from portal.mail.models import OutboxMessage
+from portal.members.models import Membership, Organisation, Region, Role, Sector
+from tests.conftest import count
+
+
+def test_create_admin_with_password(app):
+    result = app.test_cli_runner().invoke(args=["create-admin", "Nok@PRNetwork.Example", "--password",
+                                                "รหัสผ่านยาวพอสมควร"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User))
+        assert user.email == "nok@prnetwork.example" and user.is_admin and user.email_confirmed_at
+        assert verify_password(user.password_hash, "รหัสผ่านยาวพอสมควร")
+        assert not verify_password(user.password_hash, "wrong password")
+
+
+def test_create_admin_asks_for_the_password_twice(app):
+    result = app.test_cli_runner().invoke(args=["create-admin", "nok@prnetwork.example"],
+                                          input="a-long-password\na-long-password\n")
+    assert result.exit_code == 0, result.output
+    assert "Coordinator nok@prnetwork.example is ready." in result.output
+
+
+def test_create_admin_refuses_a_short_password(app):
+    result = app.test_cli_runner().invoke(args=["create-admin", "nok@prnetwork.example", "--password", "short"])
+    assert result.exit_code != 0 and "at least 10 characters" in result.output
+    with app.app_context():
+        assert count(User) == 0
+
+
+def test_create_admin_promotes_an_existing_person(app):
+    runner = app.test_cli_runner()
+    with app.app_context():
+        db.session.add(User(email="nok@prnetwork.example", name="นก"))
+        db.session.commit()
+    assert runner.invoke(args=["create-admin", "NOK@prnetwork.example", "--password", "a-long-password"]).exit_code == 0
+    with app.app_context():
+        assert count(User) == 1 and db.session.scalar(sa.select(User.is_admin))
+
+
+def test_demo_fills_a_believable_network_once(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "coordinator@prnetwork.example" in first.output and "demo-password-2569" in first.output
+    with app.app_context():
+        organisations = db.session.scalars(sa.select(Organisation)).all()
+        assert len(organisations) == 12
+        assert {o.region for o in organisations} == set(Region)
+        assert len({o.sector for o in organisations}) >= 5 and Sector.MEDIA in {o.sector for o in organisations}
+        admins = db.session.scalars(sa.select(Membership.organisation_id).where(Membership.role == Role.ORG_ADMIN))
+        assert set(admins) == {o.id for o in organisations}, "every organisation has an organisation admin"
+        assert db.session.scalar(sa.select(User).where(User.is_admin)).email == "coordinator@prnetwork.example"
+        people, mails = count(User), count(OutboxMessage)
+        assert mails == people, "everyone gets a welcome mail"
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0 and "already loaded" in second.output
+    with app.app_context():
+        assert count(Organisation) == 12 and count(User) == people and count(OutboxMessage) == mails

@@ -1,0 +1,87 @@
+"""The application factory and its settings."""
+
+import pytest
+import sqlalchemy as sa
+
+from portal import create_app
+from portal.config import DEV_SECRET_KEY, ConfigurationError, database_url
+from portal.extensions import db
+
+
+def test_testing_app_uses_given_settings(app):
+    assert app.testing
+    assert app.config["SERVER_NAME"] == "portal.test"
+    assert {"main", "mailbox"} <= set(app.blueprints)
+
+
+@pytest.mark.parametrize("secret", [None, "", DEV_SECRET_KEY, "short"])
+def test_production_refuses_a_missing_or_development_secret(monkeypatch, secret):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    if secret is None:
+        monkeypatch.delenv("SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("SECRET_KEY", secret)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_starts_with_a_real_secret_and_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.db")
+    app = create_app()
+    assert not app.debug and not app.testing
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_unknown_environment_name_is_refused(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "staging")
+    with pytest.raises(ConfigurationError, match="PORTAL_ENV"):
+        create_app()
+
+
+def test_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    monkeypatch.setenv("SERVER_NAME", "portal.prnetwork.example")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.prnetwork.example")
+    monkeypatch.setenv("MAIL_PORT", "587")
+    monkeypatch.setenv("MAIL_USE_TLS", "true")
+    app = create_app()
+    assert app.config["SERVER_NAME"] == "portal.prnetwork.example"
+    assert (app.config["MAIL_SERVER"], app.config["MAIL_PORT"], app.config["MAIL_USE_TLS"]) == (
+        "smtp.prnetwork.example", 587, True)
+    assert app.config["MAILBOX_ENABLED"] is False, "with a real mail server there is no development mailbox"
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+])
+def test_postgresql_urls_use_psycopg_3(given, expected):
+    assert database_url(given) == expected
+
+
+def test_sqlite_connections_have_foreign_keys_wal_and_busy_timeout(app_ctx):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite settings")
+    with db.engine.connect() as connection:
+        assert connection.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(sa.text("PRAGMA busy_timeout")).scalar() == 10000
+
+
+def test_foreign_keys_are_enforced(app_ctx):
+    from portal.members.models import Membership, Role
+
+    db.session.add(Membership(user_id=999, organisation_id=999, role=Role.MEMBER))
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_health_check(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok"}
