@@ -17,8 +17,9 @@ def create_app(config=None):
         static_folder=os.path.join(ROOT, "static"),
         instance_path=os.environ.get("PORTAL_INSTANCE_PATH") or os.path.join(ROOT, "instance"),
     )
-    app.config.update(settings.from_environment(app.instance_path))
-    app.config.update(config or {})
+    config = config or {}
+    app.config.update(settings.from_environment(app.instance_path, config.get("PORTAL_ENV")))
+    app.config.update(config)
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config.setdefault("MAIL_SUPPRESS_SEND", False)
     settings.check(app.config)

@@ -27,9 +27,9 @@ def database_url(url):
     return url
 
 
-def from_environment(instance_path):
-    """Build the settings mapping from the process environment."""
-    env = os.environ.get("PORTAL_ENV", "production").strip().lower()
+def from_environment(instance_path, portal_env=None):
+    """Build the settings mapping from the process environment (`portal_env` overrides PORTAL_ENV)."""
+    env = (portal_env or os.environ.get("PORTAL_ENV", "production")).strip().lower()
     default_db = "sqlite:///" + os.path.join(instance_path, "portal.db")
     mail_server = os.environ.get("MAIL_SERVER") or None
     return {

@@ -65,3 +65,28 @@ def test_base_layout_loads_vendored_htmx_and_sets_its_config(client):
     assert "&#34;allowEval&#34;: false" in page
     assert "<script>" not in page and " style=" not in page, "no inline script or style (CSP)"
     assert client.get("/static/vendor/htmx-2.0.11/htmx.min.js").status_code == 200
+
+
+def test_a_member_s_language_choice_is_kept_on_their_account(app):
+    from portal.auth.models import User
+    from portal.extensions import db
+    from tests.support.factories import log_in, make_user
+
+    with app.app_context():
+        session_id = make_user("nok@member.test", language="th").get_id()
+        db.session.commit()
+    client = app.test_client()
+    log_in(client, session_id)
+    client.post("/language", data={"language": "en", "csrf_token": csrf_token(client)})
+    with app.app_context():
+        assert db.session.scalar(db.select(User.language)) == "en"
+    fresh = app.test_client()  # a new browser: no session choice, the account's language applies
+    log_in(fresh, session_id)
+    assert '<html lang="en"' in fresh.get("/").get_data(as_text=True)
+
+
+def test_session_cookie_is_httponly_and_samesite_lax(client):
+    response = client.post("/language", data={"language": "en", "csrf_token": csrf_token(client)})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie, "plain http in tests; production sets Secure (see test_factory)"
