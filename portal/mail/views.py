@@ -1,7 +1,7 @@
 """The development mailbox: every queued and delivered message, readable in the browser."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, make_response, request
+from flask import Blueprint, abort, current_app, make_response, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -13,8 +13,11 @@ from portal.mail.services import outbox_counts
 bp = Blueprint("mailbox", __name__, url_prefix="/dev/mailbox")
 
 PAGE_SIZE = 50
-# Mail HTML is shown in a sandboxed frame: no script, no forms, no outside requests, only its own inline styles.
-MAIL_HTML_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+# Mail HTML is shown in a sandboxed frame: no script, no forms, no outside requests, only its own inline styles
+# and the portal's Thai web font (a reader's mail client has a Thai font; a bare server may not). Same origin
+# only so that the font loads; with no script allowed it grants nothing else.
+MAIL_HTML_POLICY = ("sandbox allow-same-origin; default-src 'none'; style-src 'self' 'unsafe-inline'; font-src 'self'; img-src data:; "
+                    "frame-ancestors 'self'")
 
 
 @bp.before_request
@@ -52,7 +55,8 @@ def show(message_id):
 def html(message_id):
     """Serve a message's HTML body for the sandboxed frame."""
     message = db.get_or_404(OutboxMessage, message_id)
-    response = make_response(message.body_html)
+    font = url_for("static", filename="vendor/sarabun-5.3.0/sarabun.css")
+    response = make_response(f'<link rel="stylesheet" href="{font}">\n{message.body_html}')
     response.headers["Content-Security-Policy"] = MAIL_HTML_POLICY
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response

@@ -38,7 +38,7 @@ def test_mail_html_is_served_escaped_in_a_sandbox(app, mailbox):
     client = app.test_client()
     log_in(client, mailbox["coordinator"])
     response = client.get(f"/dev/mailbox/{mailbox['message_id']}/html")
-    assert response.headers["Content-Security-Policy"].startswith("sandbox;")
+    assert response.headers["Content-Security-Policy"].startswith("sandbox allow-same-origin;")
     assert "<script>alert" not in response.get_data(as_text=True)
 
 
