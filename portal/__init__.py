@@ -55,20 +55,31 @@ def _init_extensions(app):
     i18n.init_app(app)
 
     from portal import mail as mail_domain
+    from portal.auth.loader import init_login
 
+    init_login(login_manager)
     mail_domain.init_app(app)
+    _register_labels(app)
 
-    from portal.auth.loader import load_user
 
-    login_manager.user_loader(load_user)
+def _register_labels(app):
+    """Give templates the translated names of each domain's states and roles."""
+    from portal.audit import AUDIT_LABELS
+    from portal.auth import INVITATION_STATES
+    from portal.members import ROLE_NAMES
+
+    app.jinja_env.globals.update(audit_labels=AUDIT_LABELS, invitation_states=INVITATION_STATES,
+                                 role_names=ROLE_NAMES)
 
 
 def _register_blueprints(app):
+    from portal.admin.views import bp as admin_bp
+    from portal.auth.views import bp as auth_bp
     from portal.mail.views import bp as mail_bp
     from portal.main.views import bp as main_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(mail_bp)
+    for blueprint in (main_bp, auth_bp, admin_bp, mail_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_commands(app):

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 from portal.auth.services import AccountError, create_coordinator
 from portal.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
 from portal.extensions import db
+from portal.i18n import in_language
 from portal.members.models import Organisation
 
 
@@ -22,7 +23,8 @@ def create_admin_command(email, password, name):
     try:
         user = create_coordinator(email, password, name=name)
     except AccountError as error:
-        raise click.ClickException(str(error)) from error
+        with in_language("en"):  # operators read the command line in English
+            raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Coordinator {user.email} is ready.")
 

@@ -68,6 +68,13 @@ def from_environment(instance_path, portal_env=None):
         "OUTBOX_LEASE_SECONDS": _int("OUTBOX_LEASE_SECONDS", 300),
         "OUTBOX_POLL_SECONDS": _int("OUTBOX_POLL_SECONDS", 2),
         "MAILBOX_ENABLED": _bool("MAILBOX_ENABLED", mail_server is None),
+        "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),
+        "EMAIL_CHANGE_MAX_AGE": _int("EMAIL_CHANGE_MAX_AGE", 86400),
+        "INVITATION_MAX_AGE": _int("INVITATION_MAX_AGE", 7 * 86400),
+        "LOGIN_RATE_LIMIT_IP": os.environ.get("LOGIN_RATE_LIMIT_IP", "30 per minute;200 per hour"),
+        "LOGIN_RATE_LIMIT_ACCOUNT": os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "5 per minute;30 per hour"),
+        "RESET_RATE_LIMIT_IP": os.environ.get("RESET_RATE_LIMIT_IP", "10 per minute;50 per hour"),
+        "RESET_RATE_LIMIT_ACCOUNT": os.environ.get("RESET_RATE_LIMIT_ACCOUNT", "3 per hour"),
     }
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask import current_app, g, session
+from flask import current_app, g, has_request_context, session
 from flask_babel import force_locale, get_locale
 from flask_login import current_user
 
@@ -28,6 +28,8 @@ def supported_language(value):
 
 def select_locale():
     """Choose the page language: the session's choice, then the user's, then Thai."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = supported_language(session.get("lang"))
     if chosen:
         return chosen
@@ -117,6 +119,7 @@ def init_app(app):
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["time"] = format_time
+    app.jinja_env.filters["org_name"] = lambda organisation: organisation.name_in(str(get_locale()))
 
     @app.context_processor
     def language_context():

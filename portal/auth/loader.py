@@ -2,6 +2,8 @@
 
 import hmac
 
+from flask_babel import lazy_gettext as _l
+
 from portal.auth.models import User
 from portal.extensions import db
 
@@ -15,3 +17,14 @@ def load_user(session_id):
     if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
         return None
     return user
+
+
+def init_login(login_manager):
+    """Tell Flask-Login how to load users and where to send people who must log in (again)."""
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.refresh_view = "auth.reauthenticate"
+    login_manager.needs_refresh_message = _l("Please enter your password again to continue.")
+    login_manager.needs_refresh_message_category = "info"

@@ -45,3 +45,38 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.email}>"
+
+
+class Invitation(db.Model):
+    """An invitation for a person to join an organisation with a role, accepted once through a mailed link."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    language: Mapped[str] = mapped_column(sa.String(5), default="th")
+    invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    nonce: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped["Organisation"] = relationship()  # noqa: F821
+    invited_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_pending(self):
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > utcnow()
+
+    @property
+    def state(self):
+        """One word for the list: accepted, revoked, expired or pending."""
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "pending" if self.expires_at > utcnow() else "expired"

@@ -1,15 +1,28 @@
-"""Account rules: creating people and coordinators."""
+"""Account rules: logging in, sessions, passwords, email changes, invitations, coordinators."""
+
+import hashlib
+import logging
+from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 
-from portal.auth.models import User
-from portal.auth.passwords import MAX_LENGTH, MIN_LENGTH, hash_password
+from portal.audit.services import record
+from portal.auth import emails
+from portal.auth.models import Invitation, User, new_session_token
+from portal.auth.passwords import hash_password, password_problem, verify_password
+from portal.auth.tokens import TokenError, make_token, read_token
 from portal.db import utcnow
 from portal.extensions import db
+from portal.members.models import Membership, Role
+
+log = logging.getLogger(__name__)
 
 
 class AccountError(ValueError):
-    """A rule about accounts was broken; the message is for the user."""
+    """A rule about accounts was broken; the message (translatable) is for the user."""
 
 
 def normalise_email(email):
@@ -23,15 +36,226 @@ def find_user_by_email(email):
 
 
 def check_password_rules(password):
-    """Raise AccountError when a password is too short or too long."""
-    if len(password) < MIN_LENGTH:
-        raise AccountError(f"The password must have at least {MIN_LENGTH} characters.")
-    if len(password) > MAX_LENGTH:
-        raise AccountError(f"The password must have at most {MAX_LENGTH} characters.")
+    """Raise AccountError when a new password is too short, too long or too common."""
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+
+
+# Logging in and sessions
+
+def authenticate(email, password):
+    """Return the active user with this address and password, or None; the same work either way."""
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password) or not user.active:
+        log.warning("failed login for %r", normalise_email(email))
+        return None
+    return user
+
+
+def record_login(user):
+    """Note a successful login."""
+    user.last_login_at = utcnow()
+    record("auth.login", user, actor=user)
+
+
+def end_all_sessions(user):
+    """Change the user's session token: every session and remember cookie of theirs stops working."""
+    user.session_token = new_session_token()
+
+
+def set_password(user, password):
+    """Give the user a new password and end all their sessions; the caller logs the current one in again."""
+    check_password_rules(password)
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+    emails.send_password_changed(user)
+
+
+def change_password(user, current_password, new_password):
+    """Change a password after checking the current one."""
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError(_l("The current password is not correct."))
+    set_password(user, new_password)
+    record("auth.password_changed", user, actor=user)
+
+
+def update_profile(user, name, language):
+    """Change the user's name and language."""
+    user.name = name.strip()
+    user.language = language
+    record("auth.profile_updated", user, actor=user)
+
+
+# Password reset
+
+def _password_fingerprint(user):
+    # Part of the reset token: once the password changes, every earlier reset link stops working.
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def request_password_reset(email):
+    """Mail a reset link if an active account has this address; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = make_token("password-reset", {"u": user.id, "p": _password_fingerprint(user)})
+    emails.send_password_reset(user, token)
+    record("auth.password_reset_requested", user, actor=user)
+
+
+def user_for_reset_token(token):
+    """Return the user a reset link is for, or raise TokenError (expired, used, tampered, foreign)."""
+    data = read_token("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    user = db.session.get(User, data.get("u", 0))
+    if user is None or not user.active or data.get("p") != _password_fingerprint(user):
+        raise TokenError()
+    return user
+
+
+def reset_password(user, password):
+    """Set a new password from a reset link: other sessions end and the user gets a notice."""
+    set_password(user, password)
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()  # the link proved the address
+    record("auth.password_reset", user, actor=user)
+
+
+# Email change
+
+def request_email_change(user, new_email, password):
+    """Mail a confirmation link to the new address; the change happens only when it is followed."""
+    if not verify_password(user.password_hash, password):
+        raise AccountError(_l("The current password is not correct."))
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise AccountError(_l("This is already your address."))
+    if find_user_by_email(new_email):
+        raise AccountError(_l("Another account uses this address."))
+    token = make_token("email-change", {"u": user.id, "old": user.email, "new": new_email})
+    emails.send_email_change_confirmation(user, new_email, token)
+    record("auth.email_change_requested", user, actor=user, new_email=new_email)
+
+
+def email_change_for_token(token):
+    """Return (user, new address) for a confirmation link, or raise TokenError."""
+    data = read_token("email-change", token, current_app.config["EMAIL_CHANGE_MAX_AGE"])
+    user = db.session.get(User, data.get("u", 0))
+    if user is None or not user.active or user.email != data.get("old"):
+        raise TokenError()
+    return user, data["new"]
+
+
+def confirm_email_change(user, new_email):
+    """Move the account to the confirmed address and tell the old one."""
+    if find_user_by_email(new_email):
+        raise AccountError(_l("Another account uses this address."))
+    old_email = user.email
+    user.email = new_email
+    user.email_confirmed_at = utcnow()
+    emails.send_email_changed_notice(user, old_email)
+    record("auth.email_changed", user, actor=user, old_email=old_email, new_email=new_email)
+
+
+# Invitations
+
+def _invitation_expiry():
+    return utcnow() + timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
+
+
+def invitation_token(invitation):
+    """The token of the invitation's current link (resending makes a new one)."""
+    return make_token("invitation", {"i": invitation.id, "n": invitation.nonce})
+
+
+def invite(email, organisation, role, by, language="th"):
+    """Invite a person into an organisation with a role, and mail them the link."""
+    email = normalise_email(email)
+    existing = find_user_by_email(email)
+    if existing and any(m.organisation_id == organisation.id for m in existing.memberships):
+        raise AccountError(_l("This person is already in the organisation."))
+    pending = db.session.scalar(sa.select(Invitation).where(
+        Invitation.email == email, Invitation.organisation_id == organisation.id,
+        Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()))
+    if pending:
+        raise AccountError(_l("This person already has a pending invitation; resend it instead."))
+    invitation = Invitation(email=email, organisation=organisation, role=Role(role).value, invited_by=by,
+                            language=language, expires_at=_invitation_expiry())
+    db.session.add(invitation)
+    db.session.flush()
+    emails.send_invitation(invitation, invitation_token(invitation))
+    record("auth.invitation_sent", invitation, actor=by, email=email, organisation=organisation.slug, role=role)
+    return invitation
+
+
+def resend_invitation(invitation, by):
+    """Send a fresh link (the old one stops working) with a new expiry."""
+    if invitation.accepted_at or invitation.revoked_at:
+        raise AccountError(_l("This invitation can no longer be resent."))
+    invitation.nonce = new_session_token()
+    invitation.expires_at = _invitation_expiry()
+    invitation.sent_at = utcnow()
+    emails.send_invitation(invitation, invitation_token(invitation))
+    record("auth.invitation_resent", invitation, actor=by, email=invitation.email)
+
+
+def revoke_invitation(invitation, by):
+    """Make an invitation's link stop working."""
+    if invitation.accepted_at:
+        raise AccountError(_l("This invitation was already accepted."))
+    invitation.revoked_at = invitation.revoked_at or utcnow()
+    record("auth.invitation_revoked", invitation, actor=by, email=invitation.email)
+
+
+def invitation_for_token(token):
+    """Return the pending invitation of a link, or raise TokenError (expired, used, revoked, resent, tampered)."""
+    data = read_token("invitation", token, current_app.config["INVITATION_MAX_AGE"])
+    invitation = db.session.get(Invitation, data.get("i", 0))
+    if invitation is None or invitation.nonce != data.get("n"):
+        raise TokenError()
+    if not invitation.is_pending:
+        raise TokenError(expired=invitation.expires_at <= utcnow() and not invitation.accepted_at)
+    return invitation
+
+
+def accept_invitation(invitation, name=None, password=None, user=None):
+    """Accept an invitation: as a new person (name and password) or as the logged-in owner of the address."""
+    if user is None:
+        if find_user_by_email(invitation.email):
+            raise AccountError(_l("An account with this address exists: log in to accept the invitation."))
+        check_password_rules(password)
+        user = User(email=invitation.email, name=name.strip(), password_hash=hash_password(password),
+                    language=invitation.language, email_confirmed_at=utcnow())
+        db.session.add(user)
+    elif user.email != invitation.email:
+        raise AccountError(_l("This invitation is for another address."))
+    db.session.add(Membership(user=user, organisation=invitation.organisation, role=Role(invitation.role)))
+    invitation.accepted_at = utcnow()
+    record("auth.invitation_accepted", invitation, actor=user, email=user.email)
+    return user
+
+
+# Coordinators' tools
+
+def set_active(user, active, by):
+    """Deactivate (ending every session) or reactivate an account."""
+    if user.id == by.id and not active:
+        raise AccountError(_l("You cannot deactivate your own account."))
+    user.active = active
+    if not active:
+        end_all_sessions(user)
+    record("auth.user_reactivated" if active else "auth.user_deactivated", user, actor=by)
+
+
+def set_coordinator(user, is_admin, by):
+    """Make a person a coordinator, or end that role; the network always keeps one."""
+    if not is_admin and user.id == by.id:
+        raise AccountError(_l("You cannot remove your own coordinator role."))
+    user.is_admin = is_admin
+    record("auth.coordinator_granted" if is_admin else "auth.coordinator_removed", user, actor=by)
 
 
 def create_coordinator(email, password, name=""):
-    """Create a coordinator account, or promote an existing one, with a confirmed address."""
+    """Create a coordinator account, or promote an existing one, with a confirmed address (command line)."""
     check_password_rules(password)
     user = find_user_by_email(email)
     if user is None:
@@ -41,4 +265,14 @@ def create_coordinator(email, password, name=""):
     user.active = True
     user.password_hash = hash_password(password)
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    record("auth.coordinator_created", user, actor=None)
     return user
+
+
+def invitations_for(organisations):
+    """The invitations into these organisations, newest first, with their organisation and inviter loaded."""
+    ids = [organisation.id for organisation in organisations]
+    return db.session.scalars(
+        sa.select(Invitation).where(Invitation.organisation_id.in_(ids)).order_by(Invitation.created_at.desc())
+        .options(selectinload(Invitation.organisation), selectinload(Invitation.invited_by)).limit(200)
+    ).all()

@@ -62,6 +62,10 @@ class Organisation(db.Model):
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation")
 
+    def name_in(self, language):
+        """The organisation's name in a language, falling back to the Thai name."""
+        return self.name_en if language == "en" and self.name_en else self.name_th
+
     def __repr__(self):
         return f"<Organisation {self.slug}>"
 

@@ -11,9 +11,9 @@ from tests.support.factories import log_in, make_user
 @pytest.fixture
 def mailbox(app):
     with app.app_context():
-        coordinator = make_user("coordinator@network.test", is_admin=True)
-        member = make_user("member@network.test")
-        message = queue_mail("somchai@member.test", "main/announcement", "ประกาศ <b>สำคัญ</b>", name="สมชาย",
+        coordinator = make_user("coordinator@network.example", is_admin=True)
+        member = make_user("member@network.example")
+        message = queue_mail("somchai@member.example", "main/announcement", "ประกาศ <b>สำคัญ</b>", name="สมชาย",
                              message='<script>alert("x")</script> ขอเชิญประชุม',
                              attachments=[("agenda.txt", "text/plain", "วาระการประชุม".encode())])
         db.session.commit()
@@ -26,7 +26,7 @@ def test_coordinator_reads_the_mailbox(app, mailbox):
     client = app.test_client()
     log_in(client, mailbox["coordinator"])
     index = client.get("/dev/mailbox/").get_data(as_text=True)
-    assert "somchai@member.test" in index and "ส่งแล้ว" in index
+    assert "somchai@member.example" in index and "ส่งแล้ว" in index
     assert "ประกาศ &lt;b&gt;สำคัญ&lt;/b&gt;" in index, "subjects are escaped"
     page = client.get(f"/dev/mailbox/{mailbox['message_id']}").get_data(as_text=True)
     assert "เรียน คุณสมชาย" in page
@@ -54,7 +54,7 @@ def test_attachment_download(app, mailbox):
 def test_filter_by_recipient_as_htmx_fragment(app, mailbox):
     client = app.test_client()
     log_in(client, mailbox["coordinator"])
-    response = client.get("/dev/mailbox/?to=nobody@member.test", headers={"HX-Request": "true"})
+    response = client.get("/dev/mailbox/?to=nobody@member.example", headers={"HX-Request": "true"})
     fragment = response.get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="results">') and "<html" not in fragment
     assert "HX-Request" in response.headers["Vary"]

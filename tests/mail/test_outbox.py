@@ -33,18 +33,18 @@ def statuses():
 
 def test_delivers_thai_mail_with_both_parts_and_attachment(smtp_app, smtp):
     with smtp_app.app_context():
-        queue_announcement("somchai@member.test", attachments=[("กำหนดการ.ics", "text/calendar", b"BEGIN:VCALENDAR")])
+        queue_announcement("somchai@member.example", attachments=[("กำหนดการ.ics", "text/calendar", b"BEGIN:VCALENDAR")])
         db.session.commit()
         result = worker.deliver_batch()
         assert (result.sent, result.retried, result.failed) == (1, 0, 0), db.session.scalar(
             sa.select(OutboxMessage.last_error))
-        assert statuses() == {"somchai@member.test": OutboxStatus.SENT}
+        assert statuses() == {"somchai@member.example": OutboxStatus.SENT}
 
     [message] = smtp.messages
     assert message["Subject"] == THAI_SUBJECT
-    assert message["To"] == "somchai@member.test"
+    assert message["To"] == "somchai@member.example"
     assert message["From"].addresses[0].display_name == "เครือข่ายประชาสัมพันธ์"
-    assert message["Message-ID"].endswith("@prnetwork.test>")
+    assert message["Message-ID"].endswith("@prnetwork.example>")
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert "เรียน คุณสมชาย ใจดี" in text and THAI_BODY in text
@@ -57,7 +57,7 @@ def test_delivers_thai_mail_with_both_parts_and_attachment(smtp_app, smtp):
 
 def test_english_recipient_gets_english_mail(smtp_app, smtp):
     with smtp_app.app_context():
-        queue_announcement("jane@member.test", language="en")
+        queue_announcement("jane@member.example", language="en")
         db.session.commit()
         worker.deliver_batch()
     text = smtp.messages[0].get_body(("plain",)).get_content()
@@ -67,7 +67,7 @@ def test_english_recipient_gets_english_mail(smtp_app, smtp):
 
 def test_links_come_from_configuration_not_the_request_host(smtp_app, smtp):
     with smtp_app.test_request_context("/", headers={"Host": "evil.example"}):
-        queue_announcement("somchai@member.test")
+        queue_announcement("somchai@member.example")
         db.session.commit()
     with smtp_app.app_context():
         worker.deliver_batch()
@@ -78,7 +78,7 @@ def test_links_come_from_configuration_not_the_request_host(smtp_app, smtp):
 
 def test_rollback_leaves_no_mail(smtp_app, smtp):
     with smtp_app.app_context():
-        queue_announcement("somchai@member.test")
+        queue_announcement("somchai@member.example")
         db.session.flush()
         db.session.rollback()
         assert count(OutboxMessage) == 0
@@ -87,9 +87,9 @@ def test_rollback_leaves_no_mail(smtp_app, smtp):
 
 
 def test_same_idempotency_key_queues_one_message(app_ctx):
-    first = queue_announcement("somchai@member.test", key="event-7-invite-somchai")
+    first = queue_announcement("somchai@member.example", key="event-7-invite-somchai")
     db.session.commit()
-    second = queue_announcement("somchai@member.test", key="event-7-invite-somchai")
+    second = queue_announcement("somchai@member.example", key="event-7-invite-somchai")
     db.session.commit()
     assert first.id == second.id
     assert count(OutboxMessage) == 1
@@ -100,7 +100,7 @@ def test_server_down_then_up_delivers_every_message_once(make_app):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_TIMEOUT=2)
     with app.app_context():
         for n in range(5):
-            queue_announcement(f"member{n}@member.test")
+            queue_announcement(f"member{n}@member.example")
         db.session.commit()
         down = worker.deliver_batch()
         assert (down.sent, down.retried) == (0, 5) and down.errors
@@ -117,25 +117,25 @@ def test_server_down_then_up_delivers_every_message_once(make_app):
 
 
 def test_permanent_refusal_fails_at_once_and_others_still_go(smtp_app, smtp):
-    smtp.refusals["nobody@member.test"] = "550 5.1.1 No such user"
+    smtp.refusals["nobody@member.example"] = "550 5.1.1 No such user"
     with smtp_app.app_context():
-        queue_announcement("nobody@member.test")
-        queue_announcement("somchai@member.test")
+        queue_announcement("nobody@member.example")
+        queue_announcement("somchai@member.example")
         db.session.commit()
         result = worker.deliver_batch()
         assert (result.sent, result.failed, result.retried) == (1, 1, 0)
-        failed = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == "nobody@member.test"))
+        failed = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == "nobody@member.example"))
         assert failed.status == OutboxStatus.FAILED and "550" in failed.last_error
         assert failed.attempts == 1
         assert worker.deliver_batch().claimed == 0, "a failed message is not tried again"
-    assert [m["To"] for m in smtp.messages] == ["somchai@member.test"]
+    assert [m["To"] for m in smtp.messages] == ["somchai@member.example"]
 
 
 def test_temporary_refusal_backs_off_exponentially_then_gives_up(make_app, smtp):
-    smtp.refusals["busy@member.test"] = "451 4.3.0 Try again later"
+    smtp.refusals["busy@member.example"] = "451 4.3.0 Try again later"
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, OUTBOX_BACKOFF_SECONDS=60, OUTBOX_MAX_ATTEMPTS=3)
     with app.app_context():
-        message = queue_announcement("busy@member.test")
+        message = queue_announcement("busy@member.example")
         db.session.commit()
         message_id = message.id
         delays = []
@@ -156,8 +156,8 @@ def test_temporary_refusal_backs_off_exponentially_then_gives_up(make_app, smtp)
 
 def test_status_command_counts_each_state(app):
     with app.app_context():
-        queue_announcement("a@member.test")
-        queue_announcement("b@member.test")
+        queue_announcement("a@member.example")
+        queue_announcement("b@member.example")
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["outbox", "status"])
     assert result.exit_code == 0
@@ -173,7 +173,7 @@ def _run_worker(database_url, smtp, **env):
 @pytest.mark.slow
 def test_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(app, smtp, database_url):
     with app.app_context():
-        queue_many("main/announcement", "ประกาศ", [(f"m{n}@member.test", "th", {"name": f"คุณ {n}"}) for n in range(30)],
+        queue_many("main/announcement", "ประกาศ", [(f"m{n}@member.example", "th", {"name": f"คุณ {n}"}) for n in range(30)],
                    message=THAI_BODY)
         db.session.commit()
 
@@ -200,7 +200,7 @@ def test_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(app, smtp,
     assert second.returncode == 0, err
     ids = smtp.message_ids()
     assert len(ids) == 30 and len(set(ids)) == 30
-    assert sorted(m["To"] for m in smtp.messages) == sorted(f"m{n}@member.test" for n in range(30))
+    assert sorted(m["To"] for m in smtp.messages) == sorted(f"m{n}@member.example" for n in range(30))
     with app.app_context():
         assert set(statuses().values()) == {OutboxStatus.SENT}
 
@@ -208,7 +208,7 @@ def test_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(app, smtp,
 @pytest.mark.slow
 def test_two_workers_deliver_a_thousand_messages_without_duplicates(app, smtp, database_url):
     with app.app_context():
-        queue_many("main/announcement", "ประกาศ", [(f"m{n}@member.test", "th", {"name": f"คุณ {n}"}) for n in range(1000)],
+        queue_many("main/announcement", "ประกาศ", [(f"m{n}@member.example", "th", {"name": f"คุณ {n}"}) for n in range(1000)],
                    message=THAI_BODY)
         db.session.commit()
     workers = [_run_worker(database_url, smtp, OUTBOX_BATCH_SIZE=25) for _ in range(2)]

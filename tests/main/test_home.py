@@ -73,7 +73,7 @@ def test_a_member_s_language_choice_is_kept_on_their_account(app):
     from tests.support.factories import log_in, make_user
 
     with app.app_context():
-        session_id = make_user("nok@member.test", language="th").get_id()
+        session_id = make_user("nok@member.example", language="th").get_id()
         db.session.commit()
     client = app.test_client()
     log_in(client, session_id)

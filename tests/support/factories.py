@@ -23,7 +23,7 @@ def make_org(**fields):
 def make_user(email=None, organisation=None, role=Role.MEMBER, **fields):
     """Add a person, optionally in an organisation with a role."""
     n = next(_numbers)
-    user = User(email=email or f"person{n}@member.test", name=fields.pop("name", f"สมาชิก {n}"), **fields)
+    user = User(email=email or f"person{n}@member.example", name=fields.pop("name", f"สมาชิก {n}"), **fields)
     db.session.add(user)
     if organisation is not None:
         db.session.add(Membership(user=user, organisation=organisation, role=role))
@@ -32,7 +32,14 @@ def make_user(email=None, organisation=None, role=Role.MEMBER, **fields):
 
 
 def log_in(client, user):
-    """Make the client's session that of `user` (or of a `user.get_id()` value), as Flask-Login stores it."""
+    """Make the client's session that of `user` (or of a `user.get_id()` value), as a login form would leave it.
+
+    For the many requests of the route walls; the login form itself is tested in tests/auth.
+    """
+    app = client.application
+    with app.test_request_context(environ_base=client.environ_base):  # the client's address and agent
+        identifier = app.login_manager._session_identifier_generator()
     with client.session_transaction() as session:
         session["_user_id"] = user if isinstance(user, str) else user.get_id()
         session["_fresh"] = True
+        session["_id"] = identifier

@@ -1,0 +1,1 @@
+"""Coordinators' tools: people, the audit log."""

@@ -1,0 +1,41 @@
+"""Every mail about accounts: one function per message, in the recipient's language."""
+
+from flask_babel import lazy_gettext as _l
+
+from portal.mail.services import mail_url, queue_mail
+
+
+def send_invitation(invitation, token):
+    """Invite a person to set up their account in an organisation."""
+    inviter = invitation.invited_by
+    queue_mail(
+        invitation.email, "auth/invitation", _l("Invitation to the PR Network Portal"),
+        language=invitation.language,
+        idempotency_key=f"invitation-{invitation.id}-{invitation.nonce}",
+        invitation=invitation, inviter_name=inviter.name if inviter else "",
+        link=mail_url("auth.accept_invitation", token=token),
+    )
+
+
+def send_password_reset(user, token):
+    """Mail a single-use link to choose a new password."""
+    queue_mail(user.email, "auth/password_reset", _l("Reset your password"), language=user.language,
+               user=user, link=mail_url("auth.reset_password", token=token))
+
+
+def send_password_changed(user):
+    """Tell the user their password changed, in case it was not them."""
+    queue_mail(user.email, "auth/password_changed", _l("Your password was changed"), language=user.language,
+               user=user, link=mail_url("auth.request_reset"))
+
+
+def send_email_change_confirmation(user, new_email, token):
+    """Ask the new address to confirm it belongs to the user."""
+    queue_mail(new_email, "auth/email_change", _l("Confirm your new email address"), language=user.language,
+               user=user, new_email=new_email, link=mail_url("auth.confirm_email", token=token))
+
+
+def send_email_changed_notice(user, old_email):
+    """Tell the old address that the account moved to a new one."""
+    queue_mail(old_email, "auth/email_changed", _l("Your email address was changed"), language=user.language,
+               user=user, old_email=old_email)

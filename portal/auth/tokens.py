@@ -1,0 +1,38 @@
+"""Signed, expiring tokens for links in mail, each bound to one purpose by its salt."""
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+PURPOSES = {"invitation", "password-reset", "email-change"}
+
+
+class TokenError(Exception):
+    """The link cannot be used; `expired` tells an old link from a broken or foreign one."""
+
+    def __init__(self, expired=False):
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+def _serializer(purpose):
+    if purpose not in PURPOSES:
+        raise ValueError(f"unknown token purpose {purpose!r}")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"portal.{purpose}")
+
+
+def make_token(purpose, data):
+    """Sign `data` (a small dict) for one purpose."""
+    return _serializer(purpose).dumps(data)
+
+
+def read_token(purpose, token, max_age):
+    """Return the data of a token made for `purpose` no more than `max_age` seconds ago, or raise TokenError."""
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise TokenError(expired=True) from error
+    except BadSignature as error:
+        raise TokenError() from error
+    if not isinstance(data, dict):
+        raise TokenError()
+    return data
