@@ -1,6 +1,6 @@
 """One rule for page or fragment: a full page normally, only a named block for an htmx request."""
 
-from flask import make_response, render_template, request
+from flask import make_response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
 
@@ -18,3 +18,12 @@ def render(template, block=None, status=200, **context):
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+def see_other(location):
+    """Redirect after a successful POST: a 303 for a browser, HX-Redirect for htmx (a full page, with its flashes)."""
+    if is_htmx():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location, 303)

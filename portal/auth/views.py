@@ -13,7 +13,7 @@ from portal.auth.forms import AcceptInvitationForm, ChangeEmailForm, ChangePassw
 from portal.auth.models import Invitation
 from portal.auth.tokens import TokenError
 from portal.extensions import db, limiter
-from portal.htmx import render
+from portal.htmx import render, see_other
 from portal.urls import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -166,7 +166,7 @@ def update_profile():
     session["lang"] = form.language.data
     db.session.commit()
     flash(_("Your profile has been saved."), "success")
-    return redirect(url_for("auth.account"), 303)
+    return see_other(url_for("auth.account"))
 
 
 @bp.post("/account/password")

@@ -1,0 +1,77 @@
+"""Account settings: name and language, password, email change confirmed through the new address."""
+
+import re
+
+from portal.auth.services import find_user_by_email
+from tests.auth.conftest import NEW_PASSWORD, PASSWORD, last_mail, link_in, login, post
+
+
+def test_profile_name_and_language(app, people):
+    client = app.test_client()
+    login(client, people["member"])
+    response = post(client, "/account/profile", {"name": "นกใหญ่", "language": "en"}, page="/account")
+    assert response.status_code == 303
+    page = client.get("/account").get_data(as_text=True)
+    assert '<html lang="en"' in page and "Your profile has been saved." in page and "นกใหญ่" in page
+    with app.app_context():
+        assert find_user_by_email(people["member"]).language == "en"
+
+
+def test_profile_errors_come_back_as_the_htmx_fragment(app, people):
+    client = app.test_client()
+    login(client, people["member"])
+    token = re.search(r'X-CSRFToken&#34;: &#34;([^&]+)&#34;', client.get("/account").get_data(as_text=True)).group(1)
+    response = client.post("/account/profile", data={"name": "", "language": "th"},
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert fragment.lstrip().startswith('<section id="profile">') and "<html" not in fragment
+    assert "โปรดกรอกข้อมูลช่องนี้" in fragment
+
+
+def test_wrong_current_password_changes_nothing(app, people):
+    client = app.test_client()
+    login(client, people["member"])
+    response = post(client, "/account/password", {"current": "not it at all", "password": NEW_PASSWORD,
+                                                   "confirm": NEW_PASSWORD}, page="/account")
+    assert response.status_code == 422 and "รหัสผ่านปัจจุบันไม่ถูกต้อง" in response.get_data(as_text=True)
+    assert login(app.test_client(), people["member"], PASSWORD).status_code == 303
+
+
+def test_email_change_is_confirmed_through_the_new_address(app, people):
+    client = app.test_client()
+    login(client, people["member"])
+    response = post(client, "/account/email", {"email": "Nok.New@Home.example", "current": PASSWORD}, page="/account")
+    assert response.status_code == 303
+    with app.app_context():
+        mail = last_mail("nok.new@home.example")
+        assert mail.subject == "ยืนยันอีเมลใหม่ของคุณ"
+        path = link_in(mail)
+        assert find_user_by_email(people["member"]) is not None, "nothing changes before the link is followed"
+    assert client.get(path).status_code == 200
+    with app.app_context():
+        assert find_user_by_email("nok.new@home.example") is None, "GET changes nothing"
+    assert post(client, path, page=path).status_code == 303
+    with app.app_context():
+        assert find_user_by_email("nok.new@home.example") is not None
+        assert find_user_by_email(people["member"]) is None
+        assert last_mail(people["member"]).subject == "อีเมลของคุณถูกเปลี่ยนแล้ว", "the old address is told"
+    assert app.test_client().get(path).status_code == 400, "the link works once"
+    assert login(app.test_client(), "nok.new@home.example").status_code == 303
+
+
+def test_email_change_to_a_taken_address_is_refused(app, people):
+    client = app.test_client()
+    login(client, people["member"])
+    response = post(client, "/account/email", {"email": people["coordinator"], "current": PASSWORD}, page="/account")
+    assert response.status_code == 422 and "อีเมลนี้ถูกใช้กับบัญชีอื่นแล้ว" in response.get_data(as_text=True)
+
+
+def test_profile_saved_through_htmx_reloads_the_page_with_its_message(app, people):
+    client = app.test_client()
+    login(client, people["member"])
+    token = re.search(r'X-CSRFToken&#34;: &#34;([^&]+)&#34;', client.get("/account").get_data(as_text=True)).group(1)
+    response = client.post("/account/profile", data={"name": "นกกลาง", "language": "th"},
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 200 and response.headers["HX-Redirect"] == "/account"
+    assert "บันทึกข้อมูลส่วนตัวแล้ว" in client.get("/account").get_data(as_text=True)

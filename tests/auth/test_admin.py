@@ -1,0 +1,74 @@
+"""Coordinators' tools: people, deactivation, the coordinator role, the audit log."""
+
+import sqlalchemy as sa
+
+from portal.audit.models import AuditEvent
+from portal.auth.services import find_user_by_email
+from portal.extensions import db
+from tests.auth.conftest import login, post
+
+
+def user_id(app, email):
+    with app.app_context():
+        return find_user_by_email(email).id
+
+
+def test_people_list_and_live_search(app, people):
+    client = app.test_client()
+    login(client, people["coordinator"])
+    page = client.get("/admin/people").get_data(as_text=True)
+    assert all(people[role] in page for role in ("member", "org_admin", "other_admin"))
+    fragment = client.get("/admin/people?q=นกน้อย", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<div id="results">') and people["member"] in fragment
+    assert people["org_admin"] not in fragment
+
+
+def test_deactivate_and_reactivate_are_audited(app, people):
+    client = app.test_client()
+    login(client, people["coordinator"])
+    member_id = user_id(app, people["member"])
+    row = post(client, f"/admin/people/{member_id}/deactivate", page="/admin/people")
+    assert row.status_code == 303
+    assert login(app.test_client(), people["member"]).status_code == 422
+    post(client, f"/admin/people/{member_id}/reactivate", page="/admin/people")
+    assert login(app.test_client(), people["member"]).status_code == 303
+    with app.app_context():
+        actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.target_id == member_id,
+                                                                        AuditEvent.target_type == "user")).all()
+        assert "auth.user_deactivated" in actions and "auth.user_reactivated" in actions
+    audit = client.get("/admin/audit").get_data(as_text=True)
+    assert "ระงับบัญชี" in audit and "เปิดใช้บัญชีอีกครั้ง" in audit
+
+
+def test_htmx_action_returns_the_row(app, people):
+    client = app.test_client()
+    login(client, people["coordinator"])
+    member_id = user_id(app, people["member"])
+    page = client.get("/admin/people").get_data(as_text=True)
+    import re
+
+    token = re.search(r'X-CSRFToken&#34;: &#34;([^&]+)&#34;', page).group(1)
+    response = client.post(f"/admin/people/{member_id}/make-coordinator",
+                           headers={"HX-Request": "true", "X-CSRFToken": token})
+    row = response.get_data(as_text=True)
+    assert row.lstrip().startswith(f'<tr id="person-{member_id}">') and "ผู้ประสานงานเครือข่าย" in row
+
+
+def test_coordinator_cannot_lock_themselves_out(app, people):
+    client = app.test_client()
+    login(client, people["coordinator"])
+    me = user_id(app, people["coordinator"])
+    post(client, f"/admin/people/{me}/deactivate", page="/admin/people")
+    post(client, f"/admin/people/{me}/remove-coordinator", page="/admin/people")
+    page = client.get("/admin/people").get_data(as_text=True)
+    assert "คุณไม่สามารถระงับบัญชีของตนเองได้" in page or client.get("/admin/people").status_code == 200
+    with app.app_context():
+        coordinator = find_user_by_email(people["coordinator"])
+        assert coordinator.active and coordinator.is_admin
+
+
+def test_non_coordinators_get_403(app, people):
+    client = app.test_client()
+    login(client, people["org_admin"])
+    assert client.get("/admin/people").status_code == 403
+    assert client.get("/admin/audit").status_code == 403

@@ -1,0 +1,182 @@
+"""Invitations: sent by coordinators and organisation admins, accepted once, resent, revoked, expiring."""
+
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from portal.auth.models import Invitation, User
+from portal.auth.services import find_user_by_email
+from portal.extensions import db
+from portal.members.models import Membership, Role
+from tests.auth.conftest import NEW_PASSWORD, PASSWORD, last_mail, link_in, login, post
+from tests.conftest import count
+
+
+def invite(client, email, organisation_id, role="member", language="th"):
+    return post(client, "/invitations", {"email": email, "organisation": organisation_id, "role": role,
+                                         "language": language}, page="/invitations")
+
+
+def accept(client, path, name="สมหญิง ใจดี", password=NEW_PASSWORD):
+    return post(client, path, {"name": name, "password": password, "confirm": password}, page=path)
+
+
+def test_org_admin_invites_and_the_person_sets_up_their_account(app, people):
+    admin = app.test_client()
+    login(admin, people["org_admin"])
+    response = invite(admin, "New.Person@Home.example", people["home_id"])
+    assert response.status_code == 303
+    assert "ส่งคำเชิญไปที่ new.person@home.example แล้ว" in admin.get("/invitations").get_data(as_text=True)
+    with app.app_context():
+        mail = last_mail("new.person@home.example")
+        assert mail.subject == "คำเชิญเข้าร่วมพอร์ทัลสมาชิกเครือข่ายประชาสัมพันธ์"
+        assert "องค์กรทดสอบ" in mail.body_text and "ใช้ได้ครั้งเดียว" in mail.body_text
+        path = link_in(mail)
+
+    newcomer = app.test_client()
+    page = newcomer.get(path)
+    assert page.status_code == 200 and "new.person@home.example" in page.get_data(as_text=True)
+    with app.app_context():
+        assert find_user_by_email("new.person@home.example") is None, "opening the link changes nothing"
+    assert accept(newcomer, path).status_code == 303
+    assert "สมหญิง ใจดี" in newcomer.get("/").get_data(as_text=True), "logged in at once"
+    with app.app_context():
+        user = find_user_by_email("new.person@home.example")
+        [membership] = user.memberships
+        assert (membership.organisation_id, membership.role) == (people["home_id"], Role.MEMBER)
+        assert user.email_confirmed_at is not None and user.language == "th"
+    again = app.test_client().get(path)
+    assert again.status_code == 400, "used once"
+
+
+def test_coordinator_can_invite_into_any_organisation_as_org_admin(app, people):
+    coordinator = app.test_client()
+    login(coordinator, people["coordinator"])
+    assert invite(coordinator, "boss@other.example", people["other_id"], role="org_admin", language="en").status_code == 303
+    with app.app_context():
+        mail = last_mail("boss@other.example")
+        assert mail.subject == "Invitation to the PR Network Portal" and mail.language == "en"
+        path = link_in(mail)
+    client = app.test_client()
+    accept(client, path, name="Boss")
+    with app.app_context():
+        assert find_user_by_email("boss@other.example").memberships[0].role == Role.ORG_ADMIN
+
+
+def test_org_admin_cannot_invite_into_another_organisation(app, people):
+    admin = app.test_client()
+    login(admin, people["org_admin"])
+    response = invite(admin, "sneaky@other.example", people["other_id"])
+    assert response.status_code == 422
+    with app.app_context():
+        assert count(Invitation) == 0
+
+
+def test_member_cannot_invite(app, people):
+    member = app.test_client()
+    login(member, people["member"])
+    assert member.get("/invitations").status_code == 403
+    response = member.post("/invitations", data={"email": "x@home.example", "organisation": people["home_id"],
+                                                 "role": "org_admin", "csrf_token": "whatever"})
+    assert response.status_code in (400, 403)
+    with app.app_context():
+        assert count(Invitation) == 0
+
+
+def test_bad_input_is_answered_with_the_form(app, people):
+    admin = app.test_client()
+    login(admin, people["org_admin"])
+    response = invite(admin, "not an address", people["home_id"])
+    assert response.status_code == 422 and "โปรดกรอกอีเมลให้ถูกต้อง" in response.get_data(as_text=True)
+    response = invite(admin, people["member"], people["home_id"])
+    assert response.status_code == 422 and "บุคคลนี้อยู่ในองค์กรแล้ว" in response.get_data(as_text=True)
+    invite(admin, "twice@home.example", people["home_id"])
+    response = invite(admin, "twice@home.example", people["home_id"])
+    assert response.status_code == 422 and "รอตอบรับอยู่แล้ว" in response.get_data(as_text=True)
+    with app.app_context():
+        assert count(Invitation) == 1
+
+
+def _invitation_path_and_id(app, email):
+    with app.app_context():
+        return link_in(last_mail(email)), db.session.scalar(sa.select(Invitation.id).where(Invitation.email == email))
+
+
+def test_resend_replaces_the_link(app, people):
+    admin = app.test_client()
+    login(admin, people["org_admin"])
+    invite(admin, "slow@home.example", people["home_id"])
+    old_path, invitation_id = _invitation_path_and_id(app, "slow@home.example")
+    assert post(admin, f"/invitations/{invitation_id}/resend", page="/invitations").status_code == 303
+    new_path, _ = _invitation_path_and_id(app, "slow@home.example")
+    assert new_path != old_path
+    assert app.test_client().get(old_path).status_code == 400
+    assert app.test_client().get(new_path).status_code == 200
+
+
+def test_revoked_invitation_cannot_be_accepted(app, people):
+    admin = app.test_client()
+    login(admin, people["org_admin"])
+    invite(admin, "gone@home.example", people["home_id"])
+    path, invitation_id = _invitation_path_and_id(app, "gone@home.example")
+    assert post(admin, f"/invitations/{invitation_id}/revoke", page="/invitations").status_code == 303
+    client = app.test_client()
+    assert client.get(path).status_code == 400
+    with app.app_context():
+        assert find_user_by_email("gone@home.example") is None
+
+
+def test_another_organisation_s_admin_cannot_resend_or_revoke(app, people):
+    admin, stranger = app.test_client(), app.test_client()
+    login(admin, people["org_admin"])
+    login(stranger, people["other_admin"])
+    invite(admin, "mine@home.example", people["home_id"])
+    _, invitation_id = _invitation_path_and_id(app, "mine@home.example")
+    assert post(stranger, f"/invitations/{invitation_id}/revoke", page="/invitations").status_code == 403
+    assert post(stranger, f"/invitations/{invitation_id}/resend", page="/invitations").status_code == 403
+    with app.app_context():
+        assert db.session.get(Invitation, invitation_id).revoked_at is None
+
+
+def test_expired_invitation_says_so(make_app, people):
+    app = make_app(INVITATION_MAX_AGE=1)
+    admin = app.test_client()
+    login(admin, people["org_admin"])
+    invite(admin, "late@home.example", people["home_id"])
+    path, _ = _invitation_path_and_id(app, "late@home.example")
+    time.sleep(2.1)
+    response = app.test_client().get(path)
+    assert response.status_code == 400 and "ลิงก์หมดอายุแล้ว" in response.get_data(as_text=True)
+
+
+def test_existing_account_accepts_by_logging_in(app, people):
+    coordinator = app.test_client()
+    login(coordinator, people["coordinator"])
+    invite(coordinator, people["member"], people["other_id"])
+    path, _ = _invitation_path_and_id(app, people["member"])
+    member = app.test_client()
+    page = member.get(path).get_data(as_text=True)
+    assert "คุณมีบัญชีที่ใช้อีเมลนี้อยู่แล้ว" in page
+    response = post(member, path, page=path)
+    assert response.status_code == 303 and response.headers["Location"].startswith("/login")
+    login(member, people["member"], PASSWORD)
+    assert post(member, path, page=path).status_code == 303
+    with app.app_context():
+        user = find_user_by_email(people["member"])
+        assert {m.organisation_id for m in user.memberships} == {people["home_id"], people["other_id"]}
+        assert count(User) == 4
+
+
+@pytest.mark.parametrize("payload", ['<script>alert("x")</script>', "สมชาย\" onmouseover=\"alert(1)"])
+def test_names_are_escaped(app, people, payload):
+    admin = app.test_client()
+    login(admin, people["org_admin"])
+    invite(admin, "xss@home.example", people["home_id"])
+    path, _ = _invitation_path_and_id(app, "xss@home.example")
+    client = app.test_client()
+    accept(client, path, name=payload)
+    page = client.get("/").get_data(as_text=True)
+    assert payload not in page and "&lt;script&gt;" in page or "&#34; onmouseover" in page
+    with app.app_context():
+        assert db.session.scalar(sa.select(Membership).join(User).where(User.email == "xss@home.example"))

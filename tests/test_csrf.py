@@ -1,0 +1,30 @@
+"""CSRF: every POST route refuses a request without a valid token, and nothing changes."""
+
+import pytest
+
+from portal.audit.models import AuditEvent
+from portal.extensions import db
+from portal.mail.models import OutboxMessage
+from tests.conftest import count
+from tests.support.factories import log_in, make_user
+
+
+@pytest.mark.parametrize("token", [None, "forged-token"])
+def test_every_post_route_refuses_a_missing_or_forged_token(app, token):
+    with app.app_context():
+        session_id = make_user(is_admin=True).get_id()
+        db.session.commit()
+    client = app.test_client()
+    log_in(client, session_id)
+    values = {"token": "t", "invitation_id": 1, "user_id": 1}
+    refused = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+        data = {"csrf_token": token} if token else {}
+        response = client.post(url, data=data, headers={"X-CSRFToken": token} if token else {})
+        refused.append((url, response.status_code))
+    assert refused and all(status == 400 for _, status in refused), refused
+    with app.app_context():
+        assert count(AuditEvent) == 0 and count(OutboxMessage) == 0
