@@ -105,3 +105,27 @@ def test_login_page_is_thai_and_english(client):
     post(client, "/language", {"language": "en"})
     page = client.get("/login").get_data(as_text=True)
     assert "Log in" in page and "Forgot password?" in page
+
+
+def test_rate_limits_can_live_in_redis(make_app, people):
+    """Several web processes share their counters through Redis (RATELIMIT_STORAGE_URI)."""
+    import os
+    import uuid
+
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip(f"no Redis at {url} (set TEST_REDIS_URL)")
+    prefix = uuid.uuid4().hex
+    client = make_app(RATELIMIT_STORAGE_URI=url, RATELIMIT_KEY_PREFIX=prefix,
+                      LOGIN_RATE_LIMIT_IP="2 per minute").test_client()
+    login(client, "a@home.example", "wrong password")
+    login(client, "b@home.example", "wrong password")
+    assert login(client, people["member"]).status_code == 429
+    store = redis.Redis.from_url(url)
+    keys = store.keys(f"*{prefix}*")
+    assert keys, "the counters are in Redis, where every web process sees them"
+    store.delete(*keys)
