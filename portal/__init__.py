@@ -66,10 +66,11 @@ def _register_labels(app):
     """Give templates the translated names of each domain's states and roles."""
     from portal.audit import AUDIT_LABELS
     from portal.auth import INVITATION_STATES
-    from portal.members import ROLE_NAMES
+    from portal.members import APPLICATION_STATES, REGION_NAMES, ROLE_NAMES, SECTOR_NAMES
 
     app.jinja_env.globals.update(audit_labels=AUDIT_LABELS, invitation_states=INVITATION_STATES,
-                                 role_names=ROLE_NAMES)
+                                 role_names=ROLE_NAMES, sector_names=SECTOR_NAMES, region_names=REGION_NAMES,
+                                 application_states=APPLICATION_STATES)
 
 
 def _register_blueprints(app):
@@ -77,15 +78,18 @@ def _register_blueprints(app):
     from portal.auth.views import bp as auth_bp
     from portal.mail.views import bp as mail_bp
     from portal.main.views import bp as main_bp
+    from portal.members.views import bp as members_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, mail_bp):
+    for blueprint in (main_bp, auth_bp, members_bp, admin_bp, mail_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app):
     from portal.cli import create_admin_command, demo_command
     from portal.mail.cli import outbox_cli
+    from portal.members.cli import applications_cli
 
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(applications_cli)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(demo_command)

@@ -71,6 +71,8 @@ def from_environment(instance_path, portal_env=None):
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),
         "EMAIL_CHANGE_MAX_AGE": _int("EMAIL_CHANGE_MAX_AGE", 86400),
         "INVITATION_MAX_AGE": _int("INVITATION_MAX_AGE", 7 * 86400),
+        "APPLICATION_CONFIRM_MAX_AGE": _int("APPLICATION_CONFIRM_MAX_AGE", 3 * 86400),
+        "APPLICATION_RATE_LIMIT": os.environ.get("APPLICATION_RATE_LIMIT", "5 per hour;20 per day"),
         "LOGIN_RATE_LIMIT_IP": os.environ.get("LOGIN_RATE_LIMIT_IP", "30 per minute;200 per hour"),
         "LOGIN_RATE_LIMIT_ACCOUNT": os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "5 per minute;30 per hour"),
         "RESET_RATE_LIMIT_IP": os.environ.get("RESET_RATE_LIMIT_IP", "10 per minute;50 per hour"),

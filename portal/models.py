@@ -3,4 +3,4 @@
 from portal.audit.models import AuditEvent  # noqa: F401
 from portal.auth.models import Invitation, User  # noqa: F401
 from portal.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
-from portal.members.models import Membership, Organisation  # noqa: F401
+from portal.members.models import Application, Membership, Organisation  # noqa: F401

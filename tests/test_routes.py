@@ -9,6 +9,7 @@ from portal.auth.models import User
 from portal.auth.services import invite
 from portal.extensions import db
 from portal.mail.services import queue_mail
+from portal.members.services import confirm_application, status_token, submit_application
 from portal.members.models import Role
 from tests.support.factories import log_in, make_org, make_user
 
@@ -59,6 +60,18 @@ EXPECTED = {
         "email": "newcomer@member.example", "organisation": "{home_id}", "role": "member", "language": "th"}),
     ("auth.resend_invitation", "POST"): each(LOGIN, 403, 403, 303, 303),
     ("auth.revoke_invitation", "POST"): each(LOGIN, 403, 403, 303, 303),
+    ("members.apply", "GET"): EVERYONE,
+    ("members.apply", "POST"): each(422, 422, 422, 422, 422, data={"name_th": ""}),
+    ("members.application_sent", "GET"): EVERYONE,
+    ("members.confirm_application", "GET"): BAD_LINK,
+    ("members.confirm_application", "POST"): BAD_LINK,
+    ("members.application_status", "GET"): EVERYONE,  # a valid private link: anyone holding it sees the page
+    ("members.reply_to_application_question", "POST"): each(303, 303, 303, 303, 303, data={"reply": "คำตอบ"}),
+    ("members.withdraw_application", "POST"): each(303, 303, 303, 303, 303),
+    ("members.approval_queue", "GET"): COORDINATORS,
+    ("members.review_application", "GET"): COORDINATORS,
+    ("members.decide_application", "POST"): each(LOGIN, 403, 403, 403, 303, data={"decision": "ask_info",
+                                                                                  "note": "ขอเอกสารเพิ่มเติม"}),
     ("admin.people", "GET"): COORDINATORS,
     ("admin.audit", "GET"): COORDINATORS,
     ("admin.deactivate", "POST"): COORDINATOR_ACTION,
@@ -85,15 +98,31 @@ def world(make_app):
             "coordinator": make_user(is_admin=True),
         }
         target = make_user(organisation=home)
+        # Two applications: the walk withdraws one through its status link and decides on the other.
+        applied, to_decide = [submit_application(
+            "th", name_th=f"สมาคมทดสอบ {n}", sector="ngo", region="north", province="เชียงใหม่",
+            applicant_name="ผู้สมัคร", applicant_position="ประธาน", applicant_email=f"applicant{n}@ngo.example",
+            motivation="อยากร่วมงาน", description="สมาคม") for n in (1, 2)]
+        confirm_application(applied)
+        confirm_application(to_decide)
         invitation = invite("invited@member.example", home, "member", by=people["org_admin"])
         message = queue_mail("x@member.example", "main/announcement", "s", name="n", message="m",
                              attachments=[("a.txt", "text/plain", b"a")])
         db.session.commit()
         values = {"message_id": message.id, "attachment_id": message.attachments[0].id, "filename": "css/app.css",
                   "token": "not-a-real-token", "invitation_id": invitation.id, "user_id": target.id,
-                  "home_id": home.id}
+                  "home_id": home.id, "application_id": to_decide.id}
+        values["token"] = {"application_status": status_token(applied)}
         user_ids = {role: user.id for role, user in people.items()}
     return app, user_ids, values
+
+
+def token_for(rule, tokens):
+    """A valid token where the route's expectation needs one (the private status link), else a bogus one."""
+    if rule.endpoint in ("members.application_status", "members.reply_to_application_question",
+                         "members.withdraw_application"):
+        return tokens["application_status"]
+    return "not-a-real-token"
 
 
 def rules(app):
@@ -117,7 +146,8 @@ def test_no_mutating_route_acts_on_get(world):
         if "GET" in rule.methods and "POST" in rule.methods:
             # A GET here must only show a page (a form or a confirmation): asserted per route in the domain tests.
             assert rule.endpoint in {"auth.login", "auth.reauthenticate", "auth.request_reset", "auth.reset_password",
-                                     "auth.accept_invitation", "auth.confirm_email"}, rule.rule
+                                     "auth.accept_invitation", "auth.confirm_email", "members.apply",
+                                     "members.confirm_application"}, rule.rule
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -130,7 +160,8 @@ def test_each_route_answers_each_role_as_declared(world, role):
         if role != "anonymous":
             with app.app_context():  # read afresh: a logout earlier in the walk changed the session token
                 log_in(client, db.session.get(User, user_ids[role]).get_id())
-        url = rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+        url = rule.build({k: token_for(rule, v) if k == "token" else v for k, v in values.items()
+                          if k in rule.arguments})[1]
         data = {k: str(v).format(**values) for k, v in (expected.get("data") or {}).items()}
         response = client.open(url, method=method, data=data)
         if response.status_code != expected[role]:

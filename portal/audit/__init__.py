@@ -19,4 +19,11 @@ AUDIT_LABELS = {
     "auth.coordinator_granted": _l("Made coordinator"),
     "auth.coordinator_removed": _l("Coordinator role removed"),
     "auth.coordinator_created": _l("Coordinator created"),
+    "application.submitted": _l("Application submitted"),
+    "application.confirmed": _l("Application confirmed by the applicant"),
+    "application.approved": _l("Application approved"),
+    "application.info_requested": _l("More information requested"),
+    "application.rejected": _l("Application not approved"),
+    "application.replied": _l("Applicant answered"),
+    "application.withdrawn": _l("Application withdrawn"),
 }

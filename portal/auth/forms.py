@@ -83,7 +83,7 @@ class ChangeEmailForm(FlaskForm):
 class InvitationForm(FlaskForm):
     email = _email_field(_l("Email"))
     organisation = SelectField(_l("Organisation"), coerce=int)
-    role = SelectField(_l("Role"), choices=choices(ROLE_NAMES.items()))
+    role = SelectField(_l("Role"), choices=choices(ROLE_NAMES.items()), default="member")  # the least power first
     language = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES)
 
 

@@ -3,7 +3,7 @@
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-PURPOSES = {"invitation", "password-reset", "email-change"}
+PURPOSES = {"invitation", "password-reset", "email-change", "application-confirm", "application-status"}
 
 
 class TokenError(Exception):

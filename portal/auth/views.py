@@ -36,9 +36,12 @@ def start_session(user, remember=False):
     login_user(user, remember=remember)
 
 
-def invalid_link(error):
-    """The page for a link that cannot be used: expired, used, tampered or for another purpose."""
-    return render("auth/invalid_link.html", expired=error.expired, status=400)
+def invalid_link(error, kind):
+    """The page for a link that cannot be used: expired, used, tampered or for another purpose.
+
+    `kind` ("password", "invitation", "email" or "application") chooses the way forward the page offers.
+    """
+    return render("auth/invalid_link.html", expired=error.expired, kind=kind, status=400)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -104,7 +107,7 @@ def reset_password(token):
     try:
         user = services.user_for_reset_token(token)
     except TokenError as error:
-        return invalid_link(error)
+        return invalid_link(error, "password")
     form = NewPasswordForm()
     if form.validate_on_submit():
         services.reset_password(user, form.password.data)
@@ -121,7 +124,7 @@ def accept_invitation(token):
     try:
         invitation = services.invitation_for_token(token)
     except TokenError as error:
-        return invalid_link(error)
+        return invalid_link(error, "invitation")
     existing = services.find_user_by_email(invitation.email)
     form = ConfirmForm() if existing else AcceptInvitationForm()
     if form.validate_on_submit():
@@ -212,7 +215,7 @@ def confirm_email(token):
     try:
         user, new_email = services.email_change_for_token(token)
     except TokenError as error:
-        return invalid_link(error)
+        return invalid_link(error, "email")
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
