@@ -45,6 +45,7 @@ chromium:
 ## Benchmarks (never part of `make test`).
 bench: setup
 	$(PY) bench/outbox.py
+	$(PY) bench/queue.py
 
 ## Refresh the catalogues after changing strings; Thai gaps are listed (and fail the translation test).
 catalogues: $(VENV)/.installed

@@ -68,9 +68,11 @@ def _register_labels(app):
     from portal.auth import INVITATION_STATES
     from portal.members import APPLICATION_STATES, REGION_NAMES, ROLE_NAMES, SECTOR_NAMES
 
-    app.jinja_env.globals.update(audit_labels=AUDIT_LABELS, invitation_states=INVITATION_STATES,
-                                 role_names=ROLE_NAMES, sector_names=SECTOR_NAMES, region_names=REGION_NAMES,
-                                 application_states=APPLICATION_STATES)
+    from portal.i18n import Labels
+
+    labels = {"audit_labels": AUDIT_LABELS, "invitation_states": INVITATION_STATES, "role_names": ROLE_NAMES,
+              "sector_names": SECTOR_NAMES, "region_names": REGION_NAMES, "application_states": APPLICATION_STATES}
+    app.jinja_env.globals.update({name: Labels(names) for name, names in labels.items()})
 
 
 def _register_blueprints(app):

@@ -1,6 +1,7 @@
 """Language choice, forced languages for mail, and dates in Thai (Buddhist era) or English."""
 
 import re
+from collections.abc import Mapping
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from types import SimpleNamespace
@@ -19,6 +20,34 @@ LANGUAGE_NAMES = {"th": "ไทย", "en": "English"}
 
 # Runs of a pattern letter outside quoted literals; the year and era letters are replaced for Thai.
 _PATTERN_TOKEN = re.compile(r"'(?:[^']|'')*'|([yYuG])\1*")
+
+
+class Labels(Mapping):
+    """Codes and their translated names (roles, sectors, states...), translated once per language, not per use.
+
+    A lazy string translates itself each time it is printed; a list page printing a sector on every row would
+    look the catalogue up hundreds of times a request.
+    """
+
+    def __init__(self, names):
+        self._names = names
+        self._by_language = {}
+
+    def _table(self):
+        language = str(get_locale())
+        table = self._by_language.get(language)
+        if table is None:
+            table = self._by_language[language] = {code: str(name) for code, name in self._names.items()}
+        return table
+
+    def __getitem__(self, code):
+        return self._table()[code]
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self):
+        return len(self._names)
 
 
 def supported_language(value):

@@ -16,7 +16,8 @@ OUTBOX_STATUS_LABELS = {
 
 def init_app(app):
     """Give templates the mail link builder and the outbox state names."""
+    from portal.i18n import Labels
     from portal.mail.services import mail_url
 
     app.jinja_env.globals["mail_url"] = mail_url
-    app.jinja_env.globals["outbox_status_labels"] = OUTBOX_STATUS_LABELS
+    app.jinja_env.globals["outbox_status_labels"] = Labels(OUTBOX_STATUS_LABELS)
