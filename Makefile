@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask
 export FLASK_APP := wsgi.py
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench setup translations catalogues chromium worker clean
+.PHONY: run test bench setup translations catalogues chromium wrk clean
 
 ## Set up the virtual environment, the compiled catalogues and the development database.
 setup: $(VENV)/.installed translations
@@ -42,8 +42,14 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing and cannot be installed here: the browser tests will be skipped."; fi; }
 
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is missing (apt-get install wrk): the web benchmarks cannot run."; exit 1; fi; }
+
 ## Benchmarks (never part of `make test`).
-bench: setup
+bench: setup wrk
 	$(PY) bench/outbox.py
 	$(PY) bench/queue.py
 
