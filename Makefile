@@ -51,7 +51,7 @@ wrk:
 ## Benchmarks (never part of `make test`).
 bench: setup wrk
 	$(PY) bench/outbox.py
-	$(PY) bench/queue.py
+	$(PY) bench/approval_queue.py
 
 ## Refresh the catalogues after changing strings; Thai gaps are listed (and fail the translation test).
 catalogues: $(VENV)/.installed

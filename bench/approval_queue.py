@@ -17,7 +17,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.web import ROOT, Gunicorn, log_in, migrate, portal_env, wrk  # noqa: E402
 
-RESULTS = os.path.join(ROOT, "bench", "results", "queue.json")
+RESULTS = os.path.join(ROOT, "bench", "results", "approval_queue.json")
 COORDINATOR, PASSWORD = "coordinator@bench.example", "bench-password-2569"
 PROVINCES = ["เชียงใหม่", "ขอนแก่น", "ชลบุรี", "สงขลา", "กาญจนบุรี", "กรุงเทพมหานคร"]
 

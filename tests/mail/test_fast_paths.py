@@ -1,0 +1,73 @@
+"""The outbox's fast paths give exactly what the plain paths give: MIME written by hand, broadcasts filled in."""
+
+import re
+from datetime import datetime, timezone
+from types import SimpleNamespace
+
+import pytest
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.mail.mime import _build_alternative, _build_with_email_package
+from portal.mail.models import OutboxMessage
+from portal.mail.services import queue_many, render_mail
+
+SUBJECTS = ["ขอเชิญร่วมประชุมเครือข่ายประชาสัมพันธ์ ครั้งที่ 1/2569", "Short", "x" * 200,
+            "ประกาศ: " + "ยาวมาก " * 30, "Ünïcödé & <symbols> \"quoted\"", "=?utf-8?b?not-really?="]
+SENDERS = ["เครือข่ายประชาสัมพันธ์ <no-reply@prnetwork.example>", "no-reply@prnetwork.example",
+           "PR Network Portal <no-reply@prnetwork.example>"]
+RECIPIENTS = ["somchai@member.example", "a.very.long.address.for.folding.tests@a-long-subdomain.member.example"]
+
+
+def _same_boundaries(data):
+    boundaries = re.findall(rb'boundary="([^"]+)"', data)
+    for n, boundary in enumerate(boundaries):
+        data = data.replace(boundary, b"BOUNDARY%d" % n)
+    return data
+
+
+@pytest.mark.parametrize("subject", SUBJECTS)
+@pytest.mark.parametrize("sender", SENDERS)
+@pytest.mark.parametrize("recipient", RECIPIENTS)
+def test_hand_written_mime_equals_the_email_package(subject, sender, recipient):
+    message = SimpleNamespace(
+        subject=subject, recipient=recipient, language="th", idempotency_key=f"key-{subject[:5]}",
+        created_at=datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc), attachments=[],
+        body_text="เรียน คุณสมชาย\n\n" + "ข้อความ " * 200, body_html="<p>เรียน คุณสมชาย</p>" * 40)
+    fast = _build_alternative(message, sender, "prnetwork.example")
+    plain = _build_with_email_package(message, sender, "prnetwork.example")
+    assert _same_boundaries(fast) == _same_boundaries(plain)
+    assert all(len(line) <= 998 for line in fast.split(b"\r\n"))
+
+
+HOSTILE = ['<script>alert("x")</script>', "Tom & Jerry's \"shop\"", "%(name)s %%", "{{ name }}", "",
+           "queuemany" + "0" * 32, "สมชาย ใจดี"]
+
+
+def test_broadcast_mail_equals_one_by_one_rendering(app_ctx):
+    recipients = [(f"r{n}@member.example", "th" if n % 2 else "en", {"name": name})
+                  for n, name in enumerate(HOSTILE * 2)]
+    queue_many("main/announcement", "ประกาศ", recipients, idempotency_prefix="p", message="ข้อความ <b>ถึงทุกคน</b>")
+    db.session.commit()
+    stored = {m.recipient: m for m in db.session.scalars(sa.select(OutboxMessage))}
+    assert len(stored) == len(recipients)
+    for address, language, extra in recipients:
+        subject, text, html = render_mail("main/announcement", "ประกาศ", language, message="ข้อความ <b>ถึงทุกคน</b>",
+                                          **extra)
+        assert (stored[address].subject, stored[address].body_text, stored[address].body_html) == (subject, text, html)
+    assert '&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;' in stored["r0@member.example"].body_html
+    assert '<script>alert("x")</script>' in stored["r0@member.example"].body_text
+
+
+def test_a_template_that_does_more_than_print_a_value_is_rendered_in_full(app_ctx, tmp_path):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    app = app_ctx
+    app.jinja_loader  # noqa: B018  (make sure the loader exists before we wrap it)
+    app.jinja_env.loader = ChoiceLoader([DictLoader({
+        "mail/test/shouting.txt": "{{ name|upper }}{% if name == 'b' %} special{% endif %}",
+        "mail/test/shouting.html": "<p>{{ name|upper }}</p>",
+    }), app.jinja_env.loader])
+    queue_many("test/shouting", "s", [("a@m.example", "th", {"name": "a"}), ("b@m.example", "th", {"name": "b"})])
+    bodies = dict(db.session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.body_text)).all())
+    assert bodies == {"a@m.example": "A", "b@m.example": "B special"}
