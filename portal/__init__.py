@@ -66,13 +66,17 @@ def _register_labels(app):
     """Give templates the translated names of each domain's states and roles."""
     from portal.audit import AUDIT_LABELS
     from portal.auth import INVITATION_STATES
-    from portal.members import APPLICATION_STATES, REGION_NAMES, ROLE_NAMES, SECTOR_NAMES
+    from portal.members import (APPLICATION_STATES, CHANNEL_NAMES, EXPERTISE_SUGGESTIONS, ORGANISATION_STATES,
+                                REGION_NAMES, ROLE_NAMES, SECTOR_NAMES, VISIBILITY_NAMES)
 
     from portal.i18n import Labels
 
     labels = {"audit_labels": AUDIT_LABELS, "invitation_states": INVITATION_STATES, "role_names": ROLE_NAMES,
-              "sector_names": SECTOR_NAMES, "region_names": REGION_NAMES, "application_states": APPLICATION_STATES}
+              "sector_names": SECTOR_NAMES, "region_names": REGION_NAMES, "application_states": APPLICATION_STATES,
+              "channel_names": CHANNEL_NAMES, "visibility_names": VISIBILITY_NAMES,
+              "organisation_states": ORGANISATION_STATES}
     app.jinja_env.globals.update({name: Labels(names) for name, names in labels.items()})
+    app.jinja_env.globals["expertise_suggestions"] = EXPERTISE_SUGGESTIONS
 
 
 def _register_blueprints(app):
@@ -80,9 +84,10 @@ def _register_blueprints(app):
     from portal.auth.views import bp as auth_bp
     from portal.mail.views import bp as mail_bp
     from portal.main.views import bp as main_bp
+    from portal.members.organisation_views import bp as organisations_bp
     from portal.members.views import bp as members_bp
 
-    for blueprint in (main_bp, auth_bp, members_bp, admin_bp, mail_bp):
+    for blueprint in (main_bp, auth_bp, members_bp, organisations_bp, admin_bp, mail_bp):
         app.register_blueprint(blueprint)
 
 

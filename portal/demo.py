@@ -58,6 +58,10 @@ ORGANISATIONS = [
 ]
 
 
+EXPERTISE = [["การสื่อสารภาวะวิกฤต", "สื่อสัมพันธ์"], ["CSR", "ชุมชนสัมพันธ์"], ["การสื่อสารดิจิทัล", "ภาพและวิดีโอ"],
+             ["งานอีเวนต์", "สื่อสัมพันธ์"], ["การสื่อสารภายในองค์กร"], ["ข่าวท้องถิ่น", "วิทยุชุมชน"]]
+
+
 def _email(slug, index):
     return f"{'admin' if index == 0 else 'member'}@{slug}.example"
 
@@ -71,8 +75,14 @@ def load_demo():
     db.session.add(coordinator)
     people = [coordinator]
     for slug, name_th, name_en, sector, region, province, description, staff in ORGANISATIONS:
-        organisation = Organisation(slug=slug, name_th=name_th, name_en=name_en, sector=sector, region=region,
-                                    province=province, description=description, website=f"https://{slug}.example")
+        n = len(people)
+        organisation = Organisation(
+            slug=slug, name_th=name_th, name_en=name_en, sector=sector, region=region, province=province,
+            description=description, website=f"https://{slug}.example", public_email=f"pr@{slug}.example",
+            phone=f"0{2 + n % 7} {100 + n:03d} {4000 + n:04d}", expertise=EXPERTISE[n % len(EXPERTISE)],
+            channels=[{"kind": "facebook", "url": f"https://facebook.com/{slug}"},
+                      {"kind": "line", "url": f"https://line.me/R/ti/p/@{slug}"}],
+            listed_publicly=n % 2 == 1)
         db.session.add(organisation)
         for index, (name, position) in enumerate(staff):
             user = User(email=_email(slug, index), name=name, password_hash=password_hash, email_confirmed_at=now)

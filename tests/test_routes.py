@@ -72,6 +72,22 @@ EXPECTED = {
     ("members.review_application", "GET"): COORDINATORS,
     ("members.decide_application", "POST"): each(LOGIN, 403, 403, 403, 303, data={"decision": "ask_info",
                                                                                   "note": "ขอเอกสารเพิ่มเติม"}),
+    ("organisations.directory", "GET"): each(LOGIN, 200, 200, 200, 200),
+    ("organisations.directory_csv", "GET"): COORDINATORS,
+    ("organisations.public_list", "GET"): EVERYONE,
+    # the home organisation is not listed publicly: visitors are sent to log in, members see it
+    ("organisations.profile", "GET"): each(LOGIN, 200, 200, 200, 200),
+    ("organisations.edit_section", "GET"): each(LOGIN, 403, 403, 200, 200),
+    ("organisations.show_section", "GET"): each(LOGIN, 403, 403, 200, 200),
+    ("organisations.save_section", "POST"): each(LOGIN, 403, 403, 303, 303, data={
+        "name_th": "องค์กรทดสอบ", "sector": "government", "region": "north", "province": "น่าน"}),
+    ("organisations.upload_logo", "POST"): each(LOGIN, 403, 403, 422, 422),
+    ("organisations.logo", "GET"): each(404, 404, 404, 404, 404),  # no such file
+    ("organisations.update_colleague", "POST"): each(LOGIN, 403, 403, 303, 303, data={"role": "member",
+                                                                                      "position": "นักประชาสัมพันธ์"}),
+    ("organisations.remove_colleague", "POST"): each(LOGIN, 403, 403, 303, 303),
+    ("organisations.suspend", "POST"): each(LOGIN, 403, 403, 403, 303, data={"reason": "ทดสอบ"}),
+    ("organisations.reactivate", "POST"): each(LOGIN, 403, 403, 403, 303),
     ("admin.people", "GET"): COORDINATORS,
     ("admin.audit", "GET"): COORDINATORS,
     ("admin.deactivate", "POST"): COORDINATOR_ACTION,
@@ -98,6 +114,7 @@ def world(make_app):
             "coordinator": make_user(is_admin=True),
         }
         target = make_user(organisation=home)
+        target_membership = target.memberships[0]
         # Two applications: the walk withdraws one through its status link and decides on the other.
         applied, to_decide = [submit_application(
             "th", name_th=f"สมาคมทดสอบ {n}", sector="ngo", region="north", province="เชียงใหม่",
@@ -111,7 +128,8 @@ def world(make_app):
         db.session.commit()
         values = {"message_id": message.id, "attachment_id": message.attachments[0].id, "filename": "css/app.css",
                   "token": "not-a-real-token", "invitation_id": invitation.id, "user_id": target.id,
-                  "home_id": home.id, "application_id": to_decide.id}
+                  "home_id": home.id, "application_id": to_decide.id, "slug": home.slug, "section": "about",
+                  "membership_id": target_membership.id, "name": "0" * 32 + ".png"}
         values["token"] = {"application_status": status_token(applied)}
         user_ids = {role: user.id for role, user in people.items()}
     return app, user_ids, values

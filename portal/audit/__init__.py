@@ -26,4 +26,9 @@ AUDIT_LABELS = {
     "application.rejected": _l("Application not approved"),
     "application.replied": _l("Applicant answered"),
     "application.withdrawn": _l("Application withdrawn"),
+    "organisation.updated": _l("Organisation profile changed"),
+    "organisation.colleague_updated": _l("Colleague's role changed"),
+    "organisation.colleague_removed": _l("Colleague removed"),
+    "organisation.suspended": _l("Organisation suspended"),
+    "organisation.reactivated": _l("Organisation reactivated"),
 }

@@ -1,11 +1,11 @@
 """Forms for logging in, passwords, account settings and invitations."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from portal.auth.passwords import MAX_LENGTH, password_problem
+from portal.forms import PortalForm
 from portal.members import ROLE_NAMES
 
 REQUIRED = _l("This field is required.")
@@ -39,55 +39,55 @@ def _confirm_field():
                          validators=[DataRequired(REQUIRED), EqualTo("password", message=_l("The two passwords differ."))])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     email = _email_field(_l("Email"))
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH * 4)])
     remember = BooleanField(_l("Remember me on this device (30 days)"))
 
 
-class ReauthForm(FlaskForm):
+class ReauthForm(PortalForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH * 4)])
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(PortalForm):
     email = _email_field(_l("Email"))
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(PortalForm):
     password = _new_password_field(_l("New password"))
     confirm = _confirm_field()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(PortalForm):
     name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=200)])
     password = _new_password_field(_l("Password"))
     confirm = _confirm_field()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PortalForm):
     name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=200)])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PortalForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH * 4)])
     password = _new_password_field(_l("New password"))
     confirm = _confirm_field()
 
 
-class ChangeEmailForm(FlaskForm):
+class ChangeEmailForm(PortalForm):
     email = _email_field(_l("New email address"))
     current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH * 4)])
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(PortalForm):
     email = _email_field(_l("Email"))
     organisation = SelectField(_l("Organisation"), coerce=int)
     role = SelectField(_l("Role"), choices=choices(ROLE_NAMES.items()), default="member")  # the least power first
     language = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """A form with nothing but its CSRF token, for buttons that act (POST) on a confirmation page."""
 
     next = HiddenField()

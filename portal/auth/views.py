@@ -233,7 +233,8 @@ def confirm_email(token):
 @invitation_manager_required
 def invitations():
     """List the invitations a person may manage, with the form to send a new one."""
-    return render("auth/invitations.html", **_invitation_page(InvitationForm(formdata=None)))
+    form = InvitationForm(formdata=None, organisation=request.args.get("organisation", type=int))
+    return render("auth/invitations.html", **_invitation_page(form))
 
 
 def _invitation_page(form):

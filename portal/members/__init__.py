@@ -28,3 +28,20 @@ APPLICATION_STATES = {
     "rejected": _l("Not approved"),
     "withdrawn": _l("Withdrawn"),
 }
+CHANNEL_NAMES = {
+    "website": _l("Website"),
+    "facebook": _l("Facebook page"),
+    "line": _l("LINE official account"),
+    "x": "X",
+    "youtube": "YouTube",
+    "tiktok": "TikTok",
+    "instagram": "Instagram",
+    "broadcast": _l("Radio or TV programme"),
+    "other": _l("Other"),
+}
+VISIBILITY_NAMES = {"public": _l("Everyone"), "members": _l("Network members"), "hidden": _l("Only our organisation")}
+ORGANISATION_STATES = {"active": _l("Active"), "suspended": _l("Suspended"), "left": _l("Left the network")}
+EXPERTISE_SUGGESTIONS = [_l("Crisis communication"), _l("Media relations"), _l("CSR"), _l("Digital communication"),
+                         _l("Events"), _l("Internal communication"), _l("Community relations")]
+SECTION_NAMES = {"about": _l("About the organisation"), "contact": _l("Contact details"), "channels": _l("PR channels"),
+                 "expertise": _l("Areas of expertise"), "visibility": _l("Who sees what"), "logo": _l("Logo")}

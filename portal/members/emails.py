@@ -7,6 +7,7 @@ question, an optional list and an optional button.
 from flask_babel import lazy_gettext as _l
 
 from portal.db import utcnow
+from portal.members import SECTION_NAMES
 from portal.mail.services import mail_url, queue_mail
 
 
@@ -103,3 +104,38 @@ def send_waiting_summary(coordinators, applications, days):
                                   count=len(applications), days=days)],
                    quote="", items=[f"{a.name_th} ({a.province})" for a in applications],
                    link=mail_url("members.approval_queue"), link_label=_l("Open the approval queue"))
+
+
+def _to_admins(admins, organisation, subject, paragraphs, key, quote=""):
+    for admin in admins:
+        queue_mail(admin.email, "notice", subject, language=admin.language,
+                   idempotency_key=f"organisation-{organisation.id}-{key}-to-{admin.id}",
+                   greeting=_l("Dear %(name)s,", name=admin.name or admin.email),
+                   paragraphs=paragraphs, quote=quote, items=[],
+                   link=mail_url("organisations.profile", slug=organisation.slug),
+                   link_label=_l("Open the organisation profile"))
+
+
+def notify_admins_of_coordinator_edit(organisation, coordinator, section, admins):
+    """Tell an organisation's admins that a coordinator changed their profile."""
+    _to_admins(admins, organisation, _l("A coordinator changed your organisation profile"),
+               [_l("%(name)s, a network coordinator, changed the profile of %(organisation)s (%(section)s).",
+                   name=coordinator.name or coordinator.email, organisation=organisation.name_th,
+                   section=SECTION_NAMES.get(section, section))],
+               f"edit-{section}-{utcnow().timestamp():.6f}")
+
+
+def notify_admins_of_status(organisation, admins):
+    """Tell an organisation's admins it was suspended (and why) or reactivated."""
+    if organisation.status.value == "suspended":
+        subject = _l("Your organisation has been suspended from the PR Network")
+        paragraphs = [_l("The network coordinators have suspended %(organisation)s, for this reason:",
+                         organisation=organisation.name_th),
+                      _l("While it is suspended, its members cannot use the member pages. "
+                         "Reply to a coordinator to resolve it.")]
+    else:
+        subject = _l("Your organisation is active again in the PR Network")
+        paragraphs = [_l("%(organisation)s is active again: its members can use the portal as before.",
+                         organisation=organisation.name_th)]
+    _to_admins(admins, organisation, subject, paragraphs,
+               f"status-{organisation.status.value}-{utcnow().timestamp():.6f}", quote=organisation.status_reason)

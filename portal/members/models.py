@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import UTCDateTime, utcnow
@@ -45,6 +46,12 @@ def _enum(cls):
                    validate_strings=True, name=cls.__name__.lower())
 
 
+# Field groups of a profile and who sees them unless the organisation chooses otherwise.
+DEFAULT_VISIBILITY = {"about": "public", "contact": "members", "channels": "public", "expertise": "public",
+                      "people": "members"}
+VISIBILITY_LEVELS = ("public", "members", "hidden")
+
+
 class Organisation(db.Model):
     __tablename__ = "organisation"
 
@@ -57,17 +64,62 @@ class Organisation(db.Model):
     province: Mapped[str] = mapped_column(sa.String(80), default="")
     description: Mapped[str] = mapped_column(sa.Text, default="")
     website: Mapped[str] = mapped_column(sa.String(300), default="")
+    public_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    logo: Mapped[str] = mapped_column(sa.String(80), default="")  # a generated file name under LOGO_FOLDER
+    channels: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"kind": "facebook", "url": "..."}]
+    expertise: Mapped[list] = mapped_column(sa.JSON, default=list)  # tags, e.g. ["crisis communication"]
+    visibility: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # field group -> public | members | hidden
+    listed_publicly: Mapped[bool] = mapped_column(default=False)
+    # Lower-case names, province and expertise in one column: the directory's search is one LIKE on it.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # The Thai name with a leading vowel moved after its consonant, so that เ, แ, โ, ใ, ไ sort as Thai readers expect.
+    sort_key: Mapped[str] = mapped_column(sa.String(200), default="")
     status: Mapped[OrgStatus] = mapped_column(_enum(OrgStatus), default=OrgStatus.ACTIVE)
+    status_reason: Mapped[str] = mapped_column(sa.Text, default="")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="organisation")
+
+    __table_args__ = (sa.Index("ix_organisation_directory", "status", "sort_key"),)
 
     def name_in(self, language):
         """The organisation's name in a language, falling back to the Thai name."""
         return self.name_en if language == "en" and self.name_en else self.name_th
 
+    def visibility_of(self, group):
+        """Who may see a group of fields: public, members or hidden (hidden: its own people and coordinators)."""
+        return (self.visibility or {}).get(group) or DEFAULT_VISIBILITY[group]
+
     def __repr__(self):
         return f"<Organisation {self.slug}>"
+
+
+THAI_LEADING_VOWELS = "เแโใไ"
+
+
+def thai_sort_key(name):
+    """Order Thai names as a Thai reader does: a leading vowel (เ แ โ ใ ไ) sorts after its consonant."""
+    words = []
+    for word in (name or "").split():
+        if len(word) > 1 and word[0] in THAI_LEADING_VOWELS:
+            word = word[1] + word[0] + word[2:]
+        words.append(word)
+    return " ".join(words)[:200]
+
+
+@event.listens_for(Organisation, "before_insert")
+@event.listens_for(Organisation, "before_update")
+def _refresh_search_fields(mapper, connection, organisation):
+    """Keep the search text and the sort key in step with the fields they come from, whoever changes them."""
+    organisation.search_text = search_text_of(organisation.name_th, organisation.name_en, organisation.province,
+                                              organisation.expertise)
+    organisation.sort_key = thai_sort_key(organisation.name_th)
+
+
+def search_text_of(name_th, name_en, province, expertise):
+    """The one lower-case string the directory searches."""
+    return " ".join([name_th or "", name_en or "", province or "", *(expertise or [])]).lower()
 
 
 class Membership(db.Model):

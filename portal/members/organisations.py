@@ -1,0 +1,151 @@
+"""Organisation profiles, colleagues, the directory and suspension: the rules behind those pages."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from portal.audit.services import record
+from portal.auth.models import User
+from portal.extensions import db
+from portal.members import emails
+from portal.members.models import Membership, Organisation, OrgStatus, Role
+
+DIRECTORY_PAGE_SIZE = 20
+CHANNEL_KINDS = ("website", "facebook", "line", "x", "youtube", "tiktok", "instagram", "broadcast", "other")
+
+
+class ProfileError(ValueError):
+    """A rule about profiles or colleagues was broken; the message (translatable) is for the user."""
+
+
+# Who sees what
+
+def relation_to(user, organisation):
+    """How a viewer stands to an organisation: "own" (its people and coordinators), "member" or "public"."""
+    if user.is_authenticated:
+        if user.is_admin or any(m.organisation_id == organisation.id for m in user.memberships):
+            return "own"
+        if is_active_member(user):
+            return "member"
+    return "public"
+
+
+def can_see(relation, level):
+    """Tell whether a viewer with this relation sees fields shown at this level."""
+    return relation == "own" or level == "public" or (level == "members" and relation == "member")
+
+
+def is_active_member(user):
+    """Tell whether a person belongs to at least one active organisation (one query)."""
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        Membership.user_id == user.id, Membership.organisation_id == Organisation.id,
+        Organisation.status == OrgStatus.ACTIVE))))
+
+
+def suspended_organisations_of(user):
+    """The person's organisations that are suspended, for telling them why pages are closed."""
+    return db.session.scalars(sa.select(Organisation).join(Membership).where(
+        Membership.user_id == user.id, Organisation.status == OrgStatus.SUSPENDED)).all()
+
+
+def can_edit(user, organisation):
+    """Organisation admins edit their own profile; coordinators any (and the admins are told)."""
+    return user.is_authenticated and (user.is_admin or any(
+        m.organisation_id == organisation.id and m.role == Role.ORG_ADMIN for m in user.memberships))
+
+
+def profile(slug):
+    """An organisation with its people loaded, or None."""
+    return db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug).options(
+        selectinload(Organisation.memberships).selectinload(Membership.user)))
+
+
+# Editing
+
+def update_profile(organisation, section, values, by):
+    """Save one section of a profile; a coordinator's change is mailed to the organisation's admins."""
+    changed = {}
+    for name, value in values.items():
+        if getattr(organisation, name) != value:
+            changed[name] = value
+            setattr(organisation, name, value)
+    if not changed:
+        return changed
+    record("organisation.updated", organisation, actor=by, section=section, fields=sorted(changed))
+    if not _is_own_admin(by, organisation):
+        emails.notify_admins_of_coordinator_edit(organisation, by, section, admins_of(organisation))
+    return changed
+
+
+def _is_own_admin(user, organisation):
+    return any(m.organisation_id == organisation.id and m.role == Role.ORG_ADMIN for m in user.memberships)
+
+
+def admins_of(organisation):
+    """The organisation's active admins."""
+    return db.session.scalars(sa.select(User).join(Membership).where(
+        Membership.organisation_id == organisation.id, Membership.role == Role.ORG_ADMIN, User.active)).all()
+
+
+# Colleagues
+
+def _admin_count(organisation):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Membership).where(
+        Membership.organisation_id == organisation.id, Membership.role == Role.ORG_ADMIN))
+
+
+def update_colleague(membership, role, position, is_signatory, by):
+    """Change a colleague's role, position or signing authority; an organisation always keeps an admin."""
+    if membership.role == Role.ORG_ADMIN and role != Role.ORG_ADMIN and _admin_count(membership.organisation) <= 1:
+        raise ProfileError(_l("The organisation must keep at least one organisation admin."))
+    changes = {"role": Role(role).value, "position": position, "is_signatory": is_signatory}
+    membership.role, membership.position, membership.is_signatory = Role(role), position, is_signatory
+    record("organisation.colleague_updated", membership.organisation, actor=by, person=membership.user.email,
+           **changes)
+
+
+def remove_colleague(membership, by):
+    """Take a person out of the organisation (their account stays); never the last admin."""
+    if membership.role == Role.ORG_ADMIN and _admin_count(membership.organisation) <= 1:
+        raise ProfileError(_l("The organisation must keep at least one organisation admin."))
+    organisation = membership.organisation
+    record("organisation.colleague_removed", organisation, actor=by, person=membership.user.email)
+    db.session.delete(membership)
+
+
+# Status
+
+def set_status(organisation, status, reason, by):
+    """Suspend or reactivate an organisation, with the reason its admins are mailed."""
+    if status == OrgStatus.SUSPENDED and not reason.strip():
+        raise ProfileError(_l("Give the organisation a reason."))
+    organisation.status = status
+    organisation.status_reason = reason.strip() if status == OrgStatus.SUSPENDED else ""
+    record("organisation.suspended" if status == OrgStatus.SUSPENDED else "organisation.reactivated",
+           organisation, actor=by, reason=reason.strip() or None)
+    emails.notify_admins_of_status(organisation, admins_of(organisation))
+
+
+# The directory
+
+def directory(text="", region=None, sector=None, page=1, listed_only=False):
+    """One page of active organisations matching every word of `text`, by Thai order; and the total. Two queries."""
+    query = sa.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE)
+    if listed_only:
+        query = query.where(Organisation.listed_publicly)
+    for word in text.lower().split()[:8]:
+        query = query.where(Organisation.search_text.contains(word, autoescape=True))
+    if region:
+        query = query.where(Organisation.region == region)
+    if sector:
+        query = query.where(Organisation.sector == sector)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by(Organisation.sort_key, Organisation.id)
+                              .limit(DIRECTORY_PAGE_SIZE).offset((page - 1) * DIRECTORY_PAGE_SIZE)).all()
+    return rows, total
+
+
+def directory_export():
+    """Every active organisation with the fields a coordinator exports, by Thai order."""
+    return db.session.scalars(sa.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE)
+                              .order_by(Organisation.sort_key, Organisation.id)).all()

@@ -1,0 +1,137 @@
+"""The member directory: live search in Thai and English, filters, Thai order, pages, CSV, constant queries."""
+
+import csv
+import io
+
+import pytest
+import sqlalchemy as sa
+
+from portal.auth.passwords import hash_password
+from portal.extensions import db
+from portal.members.models import Organisation, OrgStatus, Region, Role, Sector, search_text_of, thai_sort_key
+from tests.auth.conftest import PASSWORD, login
+from tests.support.factories import make_org, make_user
+
+NAMES = [
+    ("ไปรษณีย์ภาคเหนือ", "Northern Post", Region.NORTH, Sector.STATE_ENTERPRISE, "เชียงใหม่", ["โลจิสติกส์"]),
+    ("กรมประชาสัมพันธ์ส่วนหน้า", "Front PR Department", Region.BANGKOK_CENTRAL, Sector.GOVERNMENT,
+     "กรุงเทพมหานคร", ["crisis communication"]),
+    ("เครือข่ายสื่อใต้", "Southern Media Network", Region.SOUTH, Sector.MEDIA, "สงขลา", ["ข่าวท้องถิ่น"]),
+    ("มหาวิทยาลัยขอนแก่นตัวอย่าง", "Khon Kaen Sample University", Region.NORTHEAST, Sector.ACADEMIC, "ขอนแก่น",
+     ["สื่อสารองค์กร", "CSR"]),
+]
+
+
+@pytest.fixture
+def member(app):
+    with app.app_context():
+        organisations = [make_org(name_th=th, name_en=en, region=region, sector=sector, province=province,
+                                  expertise=tags, slug=f"d{n}")
+                         for n, (th, en, region, sector, province, tags) in enumerate(NAMES)]
+        make_org(name_th="องค์กรถูกระงับ", status=OrgStatus.SUSPENDED, slug="gone")
+        make_user("member@d.example", organisations[0], Role.MEMBER, password_hash=hash_password(PASSWORD))
+        make_user("coordinator@d.example", is_admin=True, password_hash=hash_password(PASSWORD))
+        db.session.commit()
+    client = app.test_client()
+    login(client, "member@d.example")
+    return client
+
+
+def names_in(page):
+    return [th for th, *_ in NAMES if th in page]
+
+
+def test_everyone_active_in_thai_order(member):
+    page = member.get("/directory").get_data(as_text=True)
+    order = sorted(NAMES, key=lambda row: thai_sort_key(row[0]))
+    assert [th for th, *_ in order] == ["กรมประชาสัมพันธ์ส่วนหน้า", "เครือข่ายสื่อใต้", "ไปรษณีย์ภาคเหนือ",
+                                        "มหาวิทยาลัยขอนแก่นตัวอย่าง"], "เ sorts under ค, ไ under ป"
+    positions = [page.index(th) for th, *_ in order]
+    assert positions == sorted(positions)
+    assert "องค์กรถูกระงับ" not in page and "4 องค์กร" in page
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("สื่อ", ["เครือข่ายสื่อใต้", "มหาวิทยาลัยขอนแก่นตัวอย่าง"]),  # name and expertise
+    ("southern", ["เครือข่ายสื่อใต้"]),  # English, any letter case
+    ("Crisis", ["กรมประชาสัมพันธ์ส่วนหน้า"]),
+    ("ขอนแก่น csr", ["มหาวิทยาลัยขอนแก่นตัวอย่าง"]),  # every word must match
+    ("เชียงใหม่", ["ไปรษณีย์ภาคเหนือ"]),  # province
+    ("100%_", []),  # LIKE wildcards are searched for as text
+])
+def test_live_search_returns_the_results_fragment(member, query, expected):
+    response = member.get("/directory", query_string={"q": query}, headers={"HX-Request": "true"})
+    fragment = response.get_data(as_text=True)
+    assert fragment.lstrip().startswith('<div id="results"') and "<html" not in fragment
+    assert sorted(names_in(fragment)) == sorted(expected)
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_filters_by_region_and_sector_and_keep_them_in_page_links(member):
+    assert names_in(member.get("/directory?region=south").get_data(as_text=True)) == ["เครือข่ายสื่อใต้"]
+    assert names_in(member.get("/directory?sector=academic").get_data(as_text=True)) == ["มหาวิทยาลัยขอนแก่นตัวอย่าง"]
+    assert member.get("/directory?region=atlantis&page=-3").status_code == 200
+
+
+def test_pages_of_twenty(app, member):
+    with app.app_context():
+        for n in range(45):
+            make_org(name_th=f"องค์กรลำดับ {n:02d}", slug=f"many-{n}", region=Region.WEST)
+        db.session.commit()
+    first = member.get("/directory?region=west").get_data(as_text=True)
+    third = member.get("/directory?region=west&page=3").get_data(as_text=True)
+    assert first.count('class="org-card"') == 20 and third.count('class="org-card"') == 5
+    assert "หน้า 1 จาก 3" in first and "/directory?page=2&amp;q=&amp;region=west&amp;sector=" in first
+
+
+def test_visitors_and_people_without_an_organisation_are_kept_out(app, member):
+    assert app.test_client().get("/directory").status_code == 302
+    with app.app_context():
+        make_user("loner@d.example", password_hash=hash_password(PASSWORD))
+        db.session.commit()
+    loner = app.test_client()
+    login(loner, "loner@d.example")
+    response = loner.get("/directory")
+    assert response.status_code == 403 and "บัญชีของคุณยังไม่ได้อยู่ในองค์กรสมาชิก" in response.get_data(as_text=True)
+
+
+def test_coordinator_exports_csv_that_excel_reads_as_thai(app, member):
+    coordinator = app.test_client()
+    login(coordinator, "coordinator@d.example")
+    assert member.get("/directory.csv").status_code == 403
+    with app.app_context():
+        make_org(name_th="=HYPERLINK(\"http://evil.example\")", slug="formula")
+        db.session.commit()
+    response = coordinator.get("/directory.csv")
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert response.data.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte-order mark"
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["ชื่อองค์กรภาษาไทย", "ชื่อองค์กรภาษาอังกฤษ"]
+    by_name = {row[0]: row for row in rows[1:]}
+    assert by_name["มหาวิทยาลัยขอนแก่นตัวอย่าง"][2:5] == ["สถาบันการศึกษา", "ภาคตะวันออกเฉียงเหนือ", "ขอนแก่น"]
+    assert by_name["มหาวิทยาลัยขอนแก่นตัวอย่าง"][8] == "สื่อสารองค์กร, CSR"
+    assert "'=HYPERLINK(\"http://evil.example\")" in by_name, "formulas are written as text"
+    assert "องค์กรถูกระงับ" not in by_name
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_directory_queries_stay_constant(app, member, count):
+    with app.app_context():
+        rows = [{"slug": f"bulk-{n}", "name_th": f"องค์กร {n}", "name_en": f"Org {n}", "sector": "media",
+                 "region": "east", "province": "ชลบุรี", "status": "active", "expertise": ["CSR"]}
+                for n in range(count)]
+        for row in rows:
+            row["search_text"] = search_text_of(row["name_th"], row["name_en"], row["province"], row["expertise"])
+            row["sort_key"] = thai_sort_key(row["name_th"])
+        db.session.execute(sa.insert(Organisation), rows)
+        db.session.commit()
+        engine = db.engine
+    for path, headers in [("/directory", {}), ("/directory?q=องค์กร&region=east", {"HX-Request": "true"})]:
+        statements = []
+        listener = lambda *args: statements.append(1)  # noqa: E731
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert member.get(path, headers=headers).status_code == 200
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        assert len(statements) <= 5, (path, len(statements))

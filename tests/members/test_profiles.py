@@ -1,0 +1,250 @@
+"""Organisation profiles: editing section by section, visibility, colleagues, suspension."""
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from portal.audit.models import AuditEvent
+from portal.auth.passwords import hash_password
+from portal.extensions import db
+from portal.mail.models import OutboxMessage
+from portal.members.models import Membership, Organisation, OrgStatus, Role
+from tests.auth.conftest import PASSWORD, csrf, login
+from tests.conftest import count
+from tests.support.factories import make_org, make_user
+
+
+@pytest.fixture
+def orgs(app):
+    """Two organisations: 'home' (an admin, a member) and 'other' (an admin); a coordinator; a listed third."""
+    with app.app_context():
+        hashed = hash_password(PASSWORD)
+        home = make_org(slug="home", name_th="สำนักงานประชาสัมพันธ์บ้านเรา", phone="02 123 4567",
+                        public_email="pr@home.example", expertise=["สื่อสัมพันธ์"])
+        other = make_org(slug="other", name_th="มหาวิทยาลัยอื่น")
+        make_org(slug="listed", name_th="สมาคมเปิดเผย", listed_publicly=True, phone="053 111 222",
+                 expertise=["CSR"])
+        make_user("admin@home.example", home, Role.ORG_ADMIN, password_hash=hashed, name="แอดมินบ้าน")
+        make_user("member@home.example", home, Role.MEMBER, password_hash=hashed, name="สมาชิกบ้าน")
+        make_user("admin@other.example", other, Role.ORG_ADMIN, password_hash=hashed)
+        make_user("coordinator@network.example", is_admin=True, password_hash=hashed)
+        db.session.commit()
+    return app
+
+
+def client_as(app, email):
+    client = app.test_client()
+    assert login(client, email).status_code == 303
+    return client
+
+
+def save(client, slug, section, data, htmx=False):
+    page = f"/organisations/{slug}"
+    token = csrf(client, page)
+    headers = {"HX-Request": "true", "X-CSRFToken": token} if htmx else {}
+    return client.post(f"{page}/{section}", data={**data, "csrf_token": token}, headers=headers)
+
+
+def organisation(app, slug):
+    with app.app_context():
+        found = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
+        db.session.expunge(found)
+        return found
+
+
+ABOUT = {"name_th": "สำนักงานประชาสัมพันธ์บ้านเรา", "name_en": "Our Home PR Office", "sector": "government",
+         "region": "north", "province": "ลำปาง", "description": "ดูแลข่าวสารของจังหวัด"}
+
+
+def test_edit_each_section_in_place(orgs):
+    admin = client_as(orgs, "admin@home.example")
+    fragment = admin.get("/organisations/home/about/edit", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<section id="section-about"') and "<form" in fragment and "<html" not in fragment
+    response = save(admin, "home", "about", ABOUT, htmx=True)
+    shown = response.get_data(as_text=True)
+    assert response.status_code == 200 and "ดูแลข่าวสารของจังหวัด" in shown and "บันทึกแล้ว" in shown
+    assert save(admin, "home", "contact", {"website": "https://home.example", "public_email": "News@Home.example",
+                                           "phone": "+66 2 123 4567"}).status_code == 303
+    channels = {"channels-0-kind": "facebook", "channels-0-url": "https://facebook.com/home",
+                "channels-1-kind": "line", "channels-1-url": "https://line.me/R/ti/p/@home",
+                "channels-2-kind": "youtube", "channels-2-url": ""}
+    assert save(admin, "home", "channels", channels).status_code == 303
+    assert save(admin, "home", "expertise", {"tags": "การสื่อสารภาวะวิกฤต, CSR, csr, , Media relations"}).status_code == 303
+    saved = organisation(orgs, "home")
+    assert (saved.name_en, saved.province, saved.public_email) == ("Our Home PR Office", "ลำปาง", "news@home.example")
+    assert saved.channels == [{"kind": "facebook", "url": "https://facebook.com/home"},
+                              {"kind": "line", "url": "https://line.me/R/ti/p/@home"}]
+    assert saved.expertise == ["การสื่อสารภาวะวิกฤต", "CSR", "Media relations"]
+    page = admin.get("/organisations/home").get_data(as_text=True)
+    assert "https://facebook.com/home" in page and "การสื่อสารภาวะวิกฤต" in page
+    with orgs.app_context():
+        sections = [e.details["section"] for e in db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "organisation.updated"))]
+        assert sections == ["about", "contact", "channels", "expertise"]
+        assert count(OutboxMessage) == 0, "an admin's own edits mail nobody"
+
+
+def test_cancel_returns_the_section_as_shown(orgs):
+    admin = client_as(orgs, "admin@home.example")
+    fragment = admin.get("/organisations/home/contact", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<section id="section-contact"') and "<form" not in fragment
+
+
+def test_edit_works_as_a_plain_form_without_javascript(orgs):
+    admin = client_as(orgs, "admin@home.example")
+    page = admin.get("/organisations/home/about/edit").get_data(as_text=True)
+    assert "<html" in page and 'name="name_th"' in page
+    response = save(admin, "home", "about", {**ABOUT, "province": "แพร่"})
+    assert response.status_code == 303 and response.headers["Location"] == "/organisations/home"
+
+
+@pytest.mark.parametrize("section, data, message", [
+    ("about", {**ABOUT, "name_th": ""}, "โปรดกรอกข้อมูลช่องนี้"),
+    ("about", {**ABOUT, "name_th": "Home"}, "โปรดกรอกชื่อภาษาไทยเป็นภาษาไทย"),
+    ("about", {**ABOUT, "region": "mars"}, "ตัวเลือกไม่ถูกต้อง"),
+    ("about", {**ABOUT, "description": "ก" * 2001}, "ใช้ได้ไม่เกิน 2000 ตัวอักษร"),
+    ("contact", {"website": "javascript:alert(1)"}, "โปรดกรอกที่อยู่เว็บไซต์ให้ครบ"),
+    ("contact", {"public_email": "not-an-address"}, "โปรดกรอกอีเมลให้ถูกต้อง"),
+    ("contact", {"phone": "call me"}, "โปรดกรอกหมายเลขเป็นตัวเลข"),
+    ("channels", {"channels-0-kind": "facebook", "channels-0-url": "facebook"}, "โปรดกรอกที่อยู่เว็บไซต์ให้ครบ"),
+    ("channels", {"channels-0-kind": "myspace", "channels-0-url": "https://x.example"}, "ตัวเลือกไม่ถูกต้อง"),
+    ("expertise", {"tags": ",".join(f"ด้าน {n}" for n in range(21))}, "ระบุได้ไม่เกิน 20 ด้าน"),
+    ("expertise", {"tags": "ก" * 61}, "แต่ละด้านยาวไม่เกิน 60 ตัวอักษร"),
+    ("visibility", {"about": "public", "contact": "everyone-ish", "channels": "public", "expertise": "public",
+                    "people": "members"}, "ตัวเลือกไม่ถูกต้อง"),
+])
+def test_bad_input_comes_back_in_the_section_and_nothing_changes(orgs, section, data, message):
+    before = organisation(orgs, "home")
+    admin = client_as(orgs, "admin@home.example")
+    response = save(admin, "home", section, data, htmx=True)
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert fragment.lstrip().startswith(f'<section id="section-{section}"') and 'aria-invalid="true"' in fragment
+    assert message in fragment
+    after = organisation(orgs, "home")
+    for field in ("name_th", "region", "description", "website", "public_email", "phone", "channels", "expertise",
+                  "visibility"):
+        assert getattr(after, field) == getattr(before, field)
+
+
+@pytest.mark.parametrize("url, method", [
+    ("/organisations/other/about/edit", "GET"), ("/organisations/other/contact", "GET"),
+    ("/organisations/other/about", "POST"), ("/organisations/other/logo", "POST")])
+def test_an_org_admin_cannot_edit_another_organisation(orgs, url, method):
+    admin = client_as(orgs, "admin@home.example")
+    token = csrf(admin, "/organisations/home")
+    response = admin.open(url, method=method, data={**ABOUT, "csrf_token": token},
+                          headers={"HX-Request": "true", "X-CSRFToken": token})
+    assert response.status_code == 403
+    assert organisation(orgs, "other").name_th == "มหาวิทยาลัยอื่น"
+
+
+def test_members_cannot_edit_their_own_organisation(orgs):
+    member = client_as(orgs, "member@home.example")
+    assert member.get("/organisations/home/about/edit").status_code == 403
+    assert "แก้ไข</a>" not in member.get("/organisations/home").get_data(as_text=True)
+
+
+def test_visibility_for_visitors_members_and_coordinators(orgs):
+    anonymous = orgs.test_client()
+    assert anonymous.get("/organisations/home").status_code == 302, "not listed: visitors are asked to log in"
+    listed = anonymous.get("/organisations/listed").get_data(as_text=True)
+    assert "สมาคมเปิดเผย" in listed and "053 111 222" not in listed, "contact details are for members by default"
+    assert "CSR" in listed, "expertise is public by default"
+    other_member = client_as(orgs, "admin@other.example")
+    assert "02 123 4567" in other_member.get("/organisations/home").get_data(as_text=True)
+    admin = client_as(orgs, "admin@home.example")
+    save(admin, "home", "visibility", {"about": "public", "contact": "hidden", "channels": "public",
+                                       "expertise": "members", "people": "hidden", "listed_publicly": "y"})
+    hidden = other_member.get("/organisations/home").get_data(as_text=True)
+    assert "02 123 4567" not in hidden and "สมาชิกบ้าน" not in hidden
+    assert "02 123 4567" in client_as(orgs, "member@home.example").get("/organisations/home").get_data(as_text=True)
+    coordinator = client_as(orgs, "coordinator@network.example").get("/organisations/home").get_data(as_text=True)
+    assert "02 123 4567" in coordinator and "สมาชิกบ้าน" in coordinator
+    public = anonymous.get("/organisations/home").get_data(as_text=True)
+    assert "สำนักงานประชาสัมพันธ์บ้านเรา" in public and "สื่อสัมพันธ์" not in public, "members-only expertise"
+    assert "สำนักงานประชาสัมพันธ์บ้านเรา" in anonymous.get("/organisations").get_data(as_text=True)
+
+
+def test_a_coordinator_s_edit_is_mailed_to_the_admins(orgs):
+    coordinator = client_as(orgs, "coordinator@network.example")
+    assert save(coordinator, "home", "about", {**ABOUT, "province": "เชียงราย"}).status_code == 303
+    with orgs.app_context():
+        [mail] = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert mail.recipient == "admin@home.example"
+        assert mail.subject == "ผู้ประสานงานเครือข่ายได้แก้ไขข้อมูลองค์กรของคุณ"
+        assert "เกี่ยวกับองค์กร" in mail.body_text
+
+
+def _membership_id(app, email):
+    with app.app_context():
+        return db.session.scalar(sa.select(Membership.id).join(Membership.user).where(
+            sa.text("user.email = :email") if False else Membership.user.has(email=email)))
+
+
+def test_colleagues_roles_signatories_and_removal(orgs):
+    admin = client_as(orgs, "admin@home.example")
+    member_id = _membership_id(orgs, "member@home.example")
+    token = csrf(admin, "/organisations/home")
+    response = admin.post(f"/organisations/home/people/{member_id}", data={
+        "role": "org_admin", "position": "ผู้อำนวยการ", "is_signatory": "y", "csrf_token": token})
+    assert response.status_code == 303
+    with orgs.app_context():
+        membership = db.session.get(Membership, member_id)
+        assert (membership.role, membership.position, membership.is_signatory) == (Role.ORG_ADMIN, "ผู้อำนวยการ", True)
+    assert admin.post(f"/organisations/home/people/{member_id}/remove",
+                      data={"csrf_token": token}).status_code == 303
+    with orgs.app_context():
+        assert db.session.get(Membership, member_id) is None
+        assert count(AuditEvent) >= 2
+
+
+def test_the_last_organisation_admin_stays(orgs):
+    admin = client_as(orgs, "admin@home.example")
+    own_id = _membership_id(orgs, "admin@home.example")
+    token = csrf(admin, "/organisations/home")
+    admin.post(f"/organisations/home/people/{own_id}", data={"role": "member", "position": "", "csrf_token": token})
+    admin.post(f"/organisations/home/people/{own_id}/remove", data={"csrf_token": token})
+    page = admin.get("/organisations/home").get_data(as_text=True)
+    assert "องค์กรต้องมีผู้ดูแลข้อมูลองค์กรอย่างน้อยหนึ่งคน" in page
+    with orgs.app_context():
+        assert db.session.get(Membership, own_id).role == Role.ORG_ADMIN
+
+
+def test_an_admin_cannot_touch_another_organisation_s_people(orgs):
+    intruder = client_as(orgs, "admin@other.example")
+    member_id = _membership_id(orgs, "member@home.example")
+    token = csrf(intruder, "/organisations/other")
+    assert intruder.post(f"/organisations/home/people/{member_id}/remove", data={"csrf_token": token}).status_code == 403
+    assert intruder.post(f"/organisations/other/people/{member_id}/remove",
+                         data={"csrf_token": token}).status_code == 404, "not a person of that organisation"
+
+
+def test_suspension_closes_member_pages_with_the_reason(orgs):
+    coordinator = client_as(orgs, "coordinator@network.example")
+    member = client_as(orgs, "member@home.example")
+    token = csrf(coordinator, "/organisations/home")
+    no_reason = coordinator.post("/organisations/home/suspend", data={"reason": "", "csrf_token": token})
+    assert no_reason.status_code == 303 and organisation(orgs, "home").status == OrgStatus.ACTIVE
+    coordinator.post("/organisations/home/suspend", data={"reason": "ค้างการยืนยันข้อมูล", "csrf_token": token})
+    closed = member.get("/directory")
+    assert closed.status_code == 403 and "ค้างการยืนยันข้อมูล" in closed.get_data(as_text=True)
+    assert "สำนักงานประชาสัมพันธ์บ้านเรา" not in client_as(orgs, "admin@other.example").get("/directory").get_data(as_text=True)
+    with orgs.app_context():
+        mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == "admin@home.example"))
+        assert "ค้างการยืนยันข้อมูล" in mail.body_text
+        assert db.session.scalar(sa.select(AuditEvent.details).where(AuditEvent.action == "organisation.suspended")) == {
+            "reason": "ค้างการยืนยันข้อมูล"}
+    coordinator.post("/organisations/home/reactivate", data={"csrf_token": token})
+    assert member.get("/directory").status_code == 200
+
+
+def test_profile_escapes_what_admins_type(orgs):
+    admin = client_as(orgs, "admin@home.example")
+    save(admin, "home", "about", {**ABOUT, "name_en": '<script>alert("x")</script>',
+                                  "description": '<img src=x onerror=alert(1)>'})
+    save(admin, "home", "expertise", {"tags": "<b>bold</b>"})
+    page = client_as(orgs, "admin@other.example").get("/organisations/home").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>bold" not in page
+    assert re.search(r"&lt;script&gt;", page)
