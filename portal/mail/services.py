@@ -6,6 +6,7 @@ import uuid
 import sqlalchemy as sa
 from flask import current_app, render_template
 from jinja2 import nodes
+from flask_babel.speaklater import LazyString
 from markupsafe import escape
 
 from portal.db import utcnow
@@ -25,9 +26,20 @@ def mail_url(endpoint, **values):
     return adapter.build(endpoint, values, force_external=True)
 
 
+def _plain(value):
+    # A lazy translated string tells Jinja it is safe HTML (it has __html__), so the values formatted into it would
+    # not be escaped: turn it into a plain string, in the mail's language, before the templates see it.
+    if isinstance(value, LazyString):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
+
+
 def render_mail(template, subject, language, **context):
     """Render a mail's subject, text and HTML bodies in the recipient's language."""
     with in_language(language):
+        context = {name: _plain(value) for name, value in context.items()}
         context.setdefault("subject", str(subject))
         return (
             context["subject"],

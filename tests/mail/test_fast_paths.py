@@ -71,3 +71,16 @@ def test_a_template_that_does_more_than_print_a_value_is_rendered_in_full(app_ct
     queue_many("test/shouting", "s", [("a@m.example", "th", {"name": "a"}), ("b@m.example", "th", {"name": "b"})])
     bodies = dict(db.session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.body_text)).all())
     assert bodies == {"a@m.example": "A", "b@m.example": "B special"}
+
+
+def test_values_inside_translated_sentences_are_escaped_in_mail(app_ctx):
+    """Flask-Babel's lazy strings claim to be safe HTML; the applicant's words inside them must still be escaped."""
+    from flask_babel import lazy_gettext as _l
+
+    from portal.mail.services import render_mail
+
+    _, text, html = render_mail("notice", "s", "th", greeting=_l("Dear %(name)s,", name="<b>x</b>"),
+                                paragraphs=[_l("Dear %(name)s,", name="<i>y</i>")], quote="", items=[], link=None,
+                                link_label="")
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "&lt;i&gt;y&lt;/i&gt;" in html and "<b>x</b>" not in html
+    assert "เรียน คุณ<b>x</b>" in text
