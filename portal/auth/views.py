@@ -272,37 +272,31 @@ def _managed_invitation(invitation_id):
     return invitation
 
 
-@bp.post("/invitations/<int:invitation_id>/resend")
-@invitation_manager_required
-def resend_invitation(invitation_id):
-    """Send a fresh link for a pending or expired invitation."""
+def _act_on_invitation(invitation_id, action, done_message):
     invitation = _managed_invitation(invitation_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
-        services.resend_invitation(invitation, by=current_user)
+        action(invitation, by=current_user)
     except services.AccountError as error:
         flash(str(error), "error")
     else:
         db.session.commit()
-        flash(_("A new link has been sent to %(email)s.", email=invitation.email), "success")
+        flash(done_message(invitation), "success")
     return redirect(url_for("auth.invitations"), 303)
+
+
+@bp.post("/invitations/<int:invitation_id>/resend")
+@invitation_manager_required
+def resend_invitation(invitation_id):
+    """Send a fresh link for a pending or expired invitation."""
+    return _act_on_invitation(invitation_id, services.resend_invitation,
+                              lambda i: _("A new link has been sent to %(email)s.", email=i.email))
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")
 @invitation_manager_required
 def revoke_invitation(invitation_id):
     """Make an invitation's link stop working."""
-    invitation = _managed_invitation(invitation_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.revoke_invitation(invitation, by=current_user)
-    except services.AccountError as error:
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("The invitation to %(email)s has been revoked.", email=invitation.email), "success")
-    return redirect(url_for("auth.invitations"), 303)
+    return _act_on_invitation(invitation_id, services.revoke_invitation,
+                              lambda i: _("The invitation to %(email)s has been revoked.", email=i.email))
