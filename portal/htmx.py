@@ -5,8 +5,14 @@ from jinja2_fragments.flask import render_block
 
 
 def is_htmx():
-    """Tell whether this request came from htmx and wants a fragment (a boosted link wants the page)."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    """Tell whether this request came from htmx and wants a fragment.
+
+    A boosted link wants the page, and so does htmx's history restore (Back, once its cache lost the page): it
+    puts the answer in place of the whole body.
+    """
+    headers = request.headers
+    return (headers.get("HX-Request") == "true" and headers.get("HX-Boosted") != "true"
+            and headers.get("HX-History-Restore-Request") != "true")
 
 
 def render(template, block=None, status=200, **context):

@@ -87,6 +87,11 @@ class Organisation(db.Model):
         """The organisation's name in a language, falling back to the Thai name."""
         return self.name_en if language == "en" and self.name_en else self.name_th
 
+    @property
+    def monogram(self):
+        """The first consonant of the Thai name (not a leading vowel), for a logo's placeholder."""
+        return thai_sort_key(self.name_th)[:1]
+
     def visibility_of(self, group):
         """Who may see a group of fields: public, members or hidden (hidden: its own people and coordinators)."""
         return (self.visibility or {}).get(group) or DEFAULT_VISIBILITY[group]

@@ -191,6 +191,7 @@ def upload_logo(slug):
             organisations.update_profile(organisation, "logo", {"logo": name}, by=current_user)
             db.session.commit()
             delete_logo(old)
+            flash(_("Saved."), "success")
             return see_other(url_for("organisations.profile", slug=organisation.slug))
     else:
         error = " ".join(map(str, form.logo.errors)) or _("Upload a PNG, JPEG or WebP image.")

@@ -215,7 +215,9 @@ def save_screenshot(page, name):
     """Save a full-page screenshot as test-results/screenshots/<name>.png and return its path."""
     os.makedirs(SCREENSHOTS, exist_ok=True)
     path = os.path.join(SCREENSHOTS, re.sub(r"[^\w.\[\]-]+", "_", name) + ".png")
-    page.screenshot(path=path, full_page=True)
+    # caret="initial": to hide the caret Playwright sets an inline style on every input and leaves style="" behind;
+    # htmx would then copy those attributes into swapped content and history snapshots, which the CSP refuses.
+    page.screenshot(path=path, full_page=True, caret="initial")
     return path
 
 
