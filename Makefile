@@ -52,6 +52,7 @@ wrk:
 bench: setup wrk
 	$(PY) bench/outbox.py
 	$(PY) bench/approval_queue.py
+	$(PY) bench/directory.py
 
 ## Refresh the catalogues after changing strings; Thai gaps are listed (and fail the translation test).
 catalogues: $(VENV)/.installed

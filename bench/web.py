@@ -40,17 +40,19 @@ def migrate(database_url):
 class Gunicorn:
     """gunicorn with sync workers (steady ratios on 2 cores, see MACHINE-NOTES) on a free loopback port."""
 
-    def __init__(self, target, env, workers=2):
+    def __init__(self, target, env, workers=2, ready_path=None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
              "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", target],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if ready_path is None:
+            ready_path = "/healthz" if "wsgi" in target else "/"
         deadline = time.time() + 30
         while time.time() < deadline:
             try:
-                urllib.request.urlopen(self.url + "/healthz" if "wsgi" in target else self.url, timeout=1)
+                urllib.request.urlopen(self.url + ready_path, timeout=1)
                 return
             except OSError:
                 time.sleep(0.2)
@@ -80,6 +82,36 @@ def log_in(base_url, email, password):
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
+def logged_in_client(app, email, password):
+    """A test client of `app` logged in through the login form (in-process, for counting queries)."""
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    if response.status_code not in (302, 303):
+        raise RuntimeError(f"in-process login failed: {response.status_code}")
+    return client
+
+
+def count_queries(client, engine, path, headers=None):
+    """Request `path` in-process; return the response and the SQL statements it sent through `engine`."""
+    import sqlalchemy as sa
+
+    statements = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        statements.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(path, headers=headers or {})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    if response.status_code != 200:
+        raise RuntimeError(f"{path}: {response.status_code}")
+    return response, statements
+
+
 def wrk(url, seconds=8, connections=4, headers=()):
     """Requests per second and latency percentiles from wrk (Debian's package) for one URL."""
     if not shutil.which("wrk"):
@@ -94,6 +126,12 @@ def wrk(url, seconds=8, connections=4, headers=()):
     if non_2xx:
         raise RuntimeError(f"{url}: {non_2xx.group(1)} failed responses\n{out}")
     return {"rps": rps, "p50_ms": latency.get("50"), "p99_ms": latency.get("99")}
+
+
+def warm_up(url, headers=(), seconds=1):
+    """Load `url` briefly with wrk so that every worker has compiled its templates and opened its database
+    connection before the measured run (the first request of a worker otherwise lands in the p99)."""
+    wrk(url, seconds, headers=headers)
 
 
 def _ms(text):

@@ -40,12 +40,12 @@ def create_app(config=None):
 
 def _init_extensions(app):
     from portal import i18n, models  # noqa: F401  (models: every table known to the metadata)
-    from portal.db import render_migration_item
+    from portal.db import include_in_migrations, render_migration_item
     from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), compare_type=True, render_as_batch=True,
-                     render_item=render_migration_item)
+                     render_item=render_migration_item, include_object=include_in_migrations)
     login_manager.init_app(app)
     mail.init_app(app)
     csrf.init_app(app)

@@ -69,3 +69,12 @@ def render_migration_item(type_, obj, autogen_context):
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
     return False
+
+
+# Tables the models do not describe: SQLite's full-text index of the directory (see its migration).
+UNMODELLED_TABLE_PREFIXES = ("organisation_search",)
+
+
+def include_in_migrations(obj, name, type_, reflected, compare_to):
+    """Leave the unmodelled full-text tables out of Alembic's comparisons of models and database."""
+    return not (type_ == "table" and name.startswith(UNMODELLED_TABLE_PREFIXES))

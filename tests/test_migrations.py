@@ -8,7 +8,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from portal.config import database_url as sqlalchemy_url
-from portal.db import Model
+from portal.db import Model, include_in_migrations
 from tests.conftest import POSTGRES_URL
 from tests.support.databases import (create_postgres_database, drop_postgres_database, flask_command,
                                      migrate_to_head)
@@ -29,7 +29,8 @@ def empty_database(request, tmp_path):
 def _differences(url):
     engine = sa.create_engine(sqlalchemy_url(url))
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True,
+                                                              "include_object": include_in_migrations})
         differences = compare_metadata(context, Model.metadata)
     engine.dispose()
     return differences

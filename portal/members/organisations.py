@@ -128,19 +128,43 @@ def set_status(organisation, status, reason, by):
 
 # The directory
 
+def _word_filters(words):
+    """Conditions that every word occurs in the search text: through SQLite's trigram index for words of three
+    characters or more (its migration says why), as LIKE otherwise and on PostgreSQL."""
+    indexed = [w for w in words if len(w) >= 3] if db.session.get_bind().dialect.name == "sqlite" else []
+    filters = [Organisation.search_text.contains(w, autoescape=True) for w in words if w not in indexed]
+    if indexed:
+        phrase = " ".join('"' + w.replace('"', '""') + '"' for w in indexed)  # quoted: no FTS syntax gets through
+        filters.append(Organisation.id.in_(
+            sa.select(sa.literal_column("rowid")).select_from(sa.table("organisation_search"))
+            .where(sa.text("organisation_search MATCH :phrase").bindparams(phrase=phrase))))
+    return filters
+
+
 def directory(text="", region=None, sector=None, page=1, listed_only=False):
-    """One page of active organisations matching every word of `text`, by Thai order; and the total. Two queries."""
-    query = sa.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE)
-    if listed_only:
-        query = query.where(Organisation.listed_publicly)
-    for word in text.lower().split()[:8]:
-        query = query.where(Organisation.search_text.contains(word, autoescape=True))
+    """One page of active organisations matching every word of `text`, by Thai order; and the total.
+
+    Two queries, one when the page is empty.
+    """
+    active = Organisation.status == OrgStatus.ACTIVE
+    filters = [Organisation.listed_publicly] if listed_only else []
+    filters += _word_filters(text.lower().split()[:8])
     if region:
-        query = query.where(Organisation.region == region)
+        filters.append(Organisation.region == region)
     if sector:
-        query = query.where(Organisation.sector == sector)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(Organisation.sort_key, Organisation.id)
+        filters.append(Organisation.sector == sector)
+    if filters:
+        # Every row must be read to test these, so count in one pass over the table: with `active` in the WHERE
+        # clause, SQLite walks the (status, sort_key) index instead and fetches each active row by its id, about
+        # twice the time (a search at 10,000 organisations: ~20 ms, against ~9 ms for the plain scan).
+        total = db.session.scalar(sa.select(sa.func.count().filter(active)).select_from(Organisation)
+                                  .where(*filters))
+    else:  # no filter: counted in the (status, sort_key) index alone
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(Organisation).where(active))
+    if total <= (page - 1) * DIRECTORY_PAGE_SIZE:
+        return [], total  # an empty page: with no match, the query below would walk the whole index for nothing
+    rows = db.session.scalars(sa.select(Organisation).where(active, *filters)
+                              .order_by(Organisation.sort_key, Organisation.id)
                               .limit(DIRECTORY_PAGE_SIZE).offset((page - 1) * DIRECTORY_PAGE_SIZE)).all()
     return rows, total
 

@@ -135,3 +135,15 @@ def test_directory_queries_stay_constant(app, member, count):
         finally:
             sa.event.remove(engine, "before_cursor_execute", listener)
         assert len(statements) <= 5, (path, len(statements))
+
+
+def test_search_follows_changes_and_removals(app, member):
+    with app.app_context():
+        org = db.session.scalar(sa.select(Organisation).where(Organisation.slug == "d2"))
+        org.expertise = ["การจัดการภาวะวิกฤตทางทะเล"]
+        gone = db.session.scalar(sa.select(Organisation).where(Organisation.slug == "d3"))
+        db.session.delete(gone)
+        db.session.commit()
+    assert names_in(member.get("/directory?q=ภาวะวิกฤตทางทะเล").get_data(as_text=True)) == ["เครือข่ายสื่อใต้"]
+    assert names_in(member.get("/directory?q=ข่าวท้องถิ่น").get_data(as_text=True)) == []
+    assert names_in(member.get("/directory?q=ขอนแก่น").get_data(as_text=True)) == []
