@@ -36,10 +36,8 @@ def can_see(relation, level):
 
 
 def is_active_member(user):
-    """Tell whether a person belongs to at least one active organisation (one query)."""
-    return bool(db.session.scalar(sa.select(sa.exists().where(
-        Membership.user_id == user.id, Membership.organisation_id == Organisation.id,
-        Organisation.status == OrgStatus.ACTIVE))))
+    """Tell whether a person belongs to at least one active organisation (loaded with the user: no query)."""
+    return any(m.organisation.status == OrgStatus.ACTIVE for m in user.memberships)
 
 
 def suspended_organisations_of(user):

@@ -126,7 +126,8 @@ def test_directory_queries_stay_constant(app, member, count):
         db.session.execute(sa.insert(Organisation), rows)
         db.session.commit()
         engine = db.engine
-    for path, headers in [("/directory", {}), ("/directory?q=องค์กร&region=east", {"HX-Request": "true"})]:
+    # The member's own organisation is in none of these pages: nothing of the page comes from the identity map.
+    for path, headers in [("/directory?region=east", {}), ("/directory?q=องค์กร&region=east", {"HX-Request": "true"})]:
         statements = []
         listener = lambda *args: statements.append(1)  # noqa: E731
         sa.event.listen(engine, "before_cursor_execute", listener)
@@ -134,7 +135,7 @@ def test_directory_queries_stay_constant(app, member, count):
             assert member.get(path, headers=headers).status_code == 200
         finally:
             sa.event.remove(engine, "before_cursor_execute", listener)
-        assert len(statements) <= 5, (path, len(statements))
+        assert len(statements) == 4, (path, len(statements))  # the user with memberships, count, rows
 
 
 def test_search_follows_changes_and_removals(app, member):
