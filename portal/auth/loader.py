@@ -4,7 +4,7 @@ import hmac
 
 from flask_babel import lazy_gettext as _l
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
 from portal.members.models import Membership
@@ -16,10 +16,10 @@ def load_user(session_id):
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    # Memberships and their organisations come with the user: the navigation and the member checks of every
-    # page use them, and one query here saves one or two on each page.
+    # Memberships and their organisations come with the user, in the same query: the navigation and the member
+    # checks of every page use them.
     user = db.session.get(User, int(user_id), options=[
-        selectinload(User.memberships).joinedload(Membership.organisation)])
+        joinedload(User.memberships).joinedload(Membership.organisation)])
     if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
         return None
     return user
