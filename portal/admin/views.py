@@ -1,7 +1,6 @@
 """People and the audit log, for network coordinators."""
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.admin import services

@@ -1,7 +1,7 @@
 """Forms for logging in, passwords, account settings and invitations."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from portal.auth.passwords import MAX_LENGTH, password_problem
@@ -89,5 +89,3 @@ class InvitationForm(PortalForm):
 
 class ConfirmForm(PortalForm):
     """A form with nothing but its CSRF token, for buttons that act (POST) on a confirmation page."""
-
-    next = HiddenField()

@@ -11,11 +11,21 @@ from portal.members import SECTION_NAMES
 from portal.mail.services import mail_url, queue_mail
 
 
+def _notice(to, name, language, key, subject, paragraphs, quote="", items=(), link=None, link_label=""):
+    """Queue one message in the shared notice layout."""
+    queue_mail(to, "notice", subject, language=language, idempotency_key=key,
+               greeting=_l("Dear %(name)s,", name=name), paragraphs=paragraphs, quote=quote, items=list(items),
+               link=link, link_label=link_label)
+
+
+def _to_person(user, key, subject, paragraphs, **parts):
+    """A notice to a portal user (coordinator or organisation admin), in their language."""
+    _notice(user.email, user.name or user.email, user.language, f"{key}-to-{user.id}", subject, paragraphs, **parts)
+
+
 def _to_applicant(application, subject, paragraphs, key, quote="", link=None, link_label=""):
-    queue_mail(application.applicant_email, "notice", subject, language=application.language,
-               idempotency_key=f"application-{application.id}-{key}",
-               greeting=_l("Dear %(name)s,", name=application.applicant_name),
-               paragraphs=paragraphs, quote=quote, items=[], link=link, link_label=link_label)
+    _notice(application.applicant_email, application.applicant_name, application.language,
+            f"application-{application.id}-{key}", subject, paragraphs, quote=quote, link=link, link_label=link_label)
 
 
 def send_confirmation_request(application, token):
@@ -70,10 +80,7 @@ def send_rejection(application, token):
 
 def _to_coordinators(coordinators, application, subject, paragraph, key, quote=""):
     for coordinator in coordinators:
-        queue_mail(coordinator.email, "notice", subject, language=coordinator.language,
-                   idempotency_key=f"application-{application.id}-{key}-to-{coordinator.id}",
-                   greeting=_l("Dear %(name)s,", name=coordinator.name or coordinator.email),
-                   paragraphs=[paragraph], quote=quote, items=[],
+        _to_person(coordinator, f"application-{application.id}-{key}", subject, [paragraph], quote=quote,
                    link=mail_url("members.review_application", application_id=application.id),
                    link_label=_l("Review the application"))
 
@@ -97,21 +104,16 @@ def send_waiting_summary(coordinators, applications, days):
     """The daily summary of applications waiting more than `days` days."""
     day = utcnow().date().isoformat()
     for coordinator in coordinators:
-        queue_mail(coordinator.email, "notice", _l("Applications waiting for a decision"), language=coordinator.language,
-                   idempotency_key=f"applications-waiting-{day}-to-{coordinator.id}",
-                   greeting=_l("Dear %(name)s,", name=coordinator.name or coordinator.email),
-                   paragraphs=[_l("%(count)d applications have waited more than %(days)d days:",
-                                  count=len(applications), days=days)],
-                   quote="", items=[f"{a.name_th} ({a.province})" for a in applications],
+        _to_person(coordinator, f"applications-waiting-{day}", _l("Applications waiting for a decision"),
+                   [_l("%(count)d applications have waited more than %(days)d days:", count=len(applications),
+                       days=days)],
+                   items=[f"{a.name_th} ({a.province})" for a in applications],
                    link=mail_url("members.approval_queue"), link_label=_l("Open the approval queue"))
 
 
 def _to_admins(admins, organisation, subject, paragraphs, key, quote=""):
     for admin in admins:
-        queue_mail(admin.email, "notice", subject, language=admin.language,
-                   idempotency_key=f"organisation-{organisation.id}-{key}-to-{admin.id}",
-                   greeting=_l("Dear %(name)s,", name=admin.name or admin.email),
-                   paragraphs=paragraphs, quote=quote, items=[],
+        _to_person(admin, f"organisation-{organisation.id}-{key}", subject, paragraphs, quote=quote,
                    link=mail_url("organisations.profile", slug=organisation.slug),
                    link_label=_l("Open the organisation profile"))
 

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from tests.auth.conftest import csrf, login
-from tests.members.test_profiles import organisation, orgs  # noqa: F401  (fixture)
+from tests.members.conftest import organisation
 
 
 def image_bytes(fmt, size=(300, 200), mode="RGB"):
@@ -24,7 +24,7 @@ def upload(client, data, filename):
 
 
 @pytest.fixture
-def admin(orgs, tmp_path):  # noqa: F811
+def admin(orgs, tmp_path):
     orgs.config["LOGO_FOLDER"] = str(tmp_path)
     client = orgs.test_client()
     login(client, "admin@home.example")
@@ -32,7 +32,7 @@ def admin(orgs, tmp_path):  # noqa: F811
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
-def test_a_valid_image_is_re_encoded_and_served(orgs, admin, tmp_path, fmt):  # noqa: F811
+def test_a_valid_image_is_re_encoded_and_served(orgs, admin, tmp_path, fmt):
     response = upload(admin, image_bytes(fmt, (1200, 800)), "โลโก้ของเรา.jpg")
     assert response.status_code == 200 and response.headers["HX-Redirect"] == "/organisations/home"
     name = organisation(orgs, "home").logo
@@ -53,7 +53,7 @@ def test_a_valid_image_is_re_encoded_and_served(orgs, admin, tmp_path, fmt):  # 
     (b"\x89PNG" + os.urandom(3 * 1024 * 1024), "huge.png", "ไฟล์โลโก้มีขนาดเกิน 2 MB"),
     (image_bytes("PNG", (6000, 6000), "1"), "bomb.png", "รูปภาพมีจำนวนพิกเซลมากเกินไป"),
 ])
-def test_anything_else_is_refused_with_a_clear_message(orgs, admin, tmp_path, data, filename, message):  # noqa: F811
+def test_anything_else_is_refused_with_a_clear_message(orgs, admin, tmp_path, data, filename, message):
     response = upload(admin, data, filename)
     fragment = response.get_data(as_text=True)
     assert response.status_code == 422 and message in fragment
@@ -61,7 +61,7 @@ def test_anything_else_is_refused_with_a_clear_message(orgs, admin, tmp_path, da
     assert organisation(orgs, "home").logo == "" and os.listdir(tmp_path) == []
 
 
-def test_a_declared_pixel_bomb_is_refused_before_decoding(orgs, admin, tmp_path):  # noqa: F811
+def test_a_declared_pixel_bomb_is_refused_before_decoding(orgs, admin, tmp_path):
     png = bytearray(image_bytes("PNG", (10, 10)))
     png[16:24] = (100000).to_bytes(4, "big") + (100000).to_bytes(4, "big")  # IHDR claims 100,000 x 100,000
     png[29:33] = zlib.crc32(bytes(png[12:29])).to_bytes(4, "big")  # with a valid checksum

@@ -6,51 +6,12 @@ import pytest
 import sqlalchemy as sa
 
 from portal.audit.models import AuditEvent
-from portal.auth.passwords import hash_password
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from portal.members.models import Membership, Organisation, OrgStatus, Role
-from tests.auth.conftest import PASSWORD, csrf, login
+from portal.members.models import Membership, OrgStatus, Role
+from tests.auth.conftest import csrf
 from tests.conftest import count
-from tests.support.factories import make_org, make_user
-
-
-@pytest.fixture
-def orgs(app):
-    """Two organisations: 'home' (an admin, a member) and 'other' (an admin); a coordinator; a listed third."""
-    with app.app_context():
-        hashed = hash_password(PASSWORD)
-        home = make_org(slug="home", name_th="สำนักงานประชาสัมพันธ์บ้านเรา", phone="02 123 4567",
-                        public_email="pr@home.example", expertise=["สื่อสัมพันธ์"])
-        other = make_org(slug="other", name_th="มหาวิทยาลัยอื่น")
-        make_org(slug="listed", name_th="สมาคมเปิดเผย", listed_publicly=True, phone="053 111 222",
-                 expertise=["CSR"])
-        make_user("admin@home.example", home, Role.ORG_ADMIN, password_hash=hashed, name="แอดมินบ้าน")
-        make_user("member@home.example", home, Role.MEMBER, password_hash=hashed, name="สมาชิกบ้าน")
-        make_user("admin@other.example", other, Role.ORG_ADMIN, password_hash=hashed)
-        make_user("coordinator@network.example", is_admin=True, password_hash=hashed)
-        db.session.commit()
-    return app
-
-
-def client_as(app, email):
-    client = app.test_client()
-    assert login(client, email).status_code == 303
-    return client
-
-
-def save(client, slug, section, data, htmx=False):
-    page = f"/organisations/{slug}"
-    token = csrf(client, page)
-    headers = {"HX-Request": "true", "X-CSRFToken": token} if htmx else {}
-    return client.post(f"{page}/{section}", data={**data, "csrf_token": token}, headers=headers)
-
-
-def organisation(app, slug):
-    with app.app_context():
-        found = db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug))
-        db.session.expunge(found)
-        return found
+from tests.members.conftest import client_as, organisation, save
 
 
 ABOUT = {"name_th": "สำนักงานประชาสัมพันธ์บ้านเรา", "name_en": "Our Home PR Office", "sector": "government",
@@ -179,8 +140,7 @@ def test_a_coordinator_s_edit_is_mailed_to_the_admins(orgs):
 
 def _membership_id(app, email):
     with app.app_context():
-        return db.session.scalar(sa.select(Membership.id).join(Membership.user).where(
-            sa.text("user.email = :email") if False else Membership.user.has(email=email)))
+        return db.session.scalar(sa.select(Membership.id).where(Membership.user.has(email=email)))
 
 
 def test_colleagues_roles_signatories_and_removal(orgs):

@@ -1,6 +1,5 @@
 """The coordinators' approval queue and decisions: approve, ask for more information, decline; one decision wins."""
 
-import re
 import threading
 from datetime import timedelta
 
