@@ -103,8 +103,8 @@ def _page(organisation, relation, editing=None, form=None, block=None, status=20
 def profile(slug):
     """An organisation's profile, each group of fields shown only to those its visibility allows."""
     organisation = organisations.profile(slug)
-    if organisation is None or (organisation.status != OrgStatus.ACTIVE and not current_user.is_authenticated) or (
-            organisation.status != OrgStatus.ACTIVE and not current_user.is_admin):
+    coordinator = current_user.is_authenticated and current_user.is_admin
+    if organisation is None or (organisation.status != OrgStatus.ACTIVE and not coordinator):
         abort(404)
     relation = organisations.relation_to(current_user, organisation)
     if relation == "public" and not organisation.listed_publicly:
