@@ -28,6 +28,11 @@ FORM = {
 }
 
 
+def application_of_status_link(path):
+    """The id of the application a private status link opens (tokens carry their time: compare what they open)."""
+    return services.application_for_status_link(path.rsplit("/", 1)[1]).id
+
+
 def make_application(confirm=True, **fields):
     """Add an application as the public form would, confirmed (in the queue) unless told otherwise."""
     values = {k: v for k, v in FORM.items() if k != "consent"}

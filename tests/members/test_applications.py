@@ -8,7 +8,7 @@ from portal.mail.models import OutboxMessage
 from portal.members.models import Application, ApplicationStatus, Organisation, Region, Sector
 from tests.auth.conftest import csrf, last_mail, link_in, login, post
 from tests.conftest import count
-from tests.members.conftest import FORM, make_application
+from tests.members.conftest import FORM, application_of_status_link, make_application
 from tests.support.factories import make_org
 
 
@@ -38,7 +38,8 @@ def test_apply_confirm_and_follow_the_status(app, coordinators):
     with app.app_context():
         receipt = last_mail("malee@nan-pr.example")
         assert receipt.subject == "เราได้รับใบสมัครของคุณแล้ว"
-        assert link_in(receipt) == response.headers["Location"], "the receipt carries the private status link"
+        assert application_of_status_link(link_in(receipt)) == application_of_status_link(
+            response.headers["Location"]) == application.id, "the receipt carries the private status link"
         notice = last_mail(coordinators[0])
         assert notice.subject == "ใบสมัครสมาชิกใหม่: สำนักงานประชาสัมพันธ์จังหวัดน่าน"
         assert f"/admin/applications/{application.id}" in notice.body_text

@@ -14,7 +14,7 @@ from portal.members.models import Application, ApplicationStatus, Membership, Or
 from portal.members.services import status_token
 from tests.auth.conftest import NEW_PASSWORD, csrf, last_mail, link_in, login, post
 from tests.conftest import count
-from tests.members.conftest import FORM, make_application
+from tests.members.conftest import FORM, application_of_status_link, make_application
 
 
 def mail_subjects(to):
@@ -95,7 +95,7 @@ def test_ask_for_information_then_the_applicant_answers(app, coordinator, coordi
         mail = last_mail("malee@nan-pr.example")
         assert mail.subject == "ผู้ประสานงานเครือข่ายขอข้อมูลเพิ่มเติม"
         assert "โปรดส่งหนังสือรับรองจากผู้บริหาร" in mail.body_text and "โปรดส่งหนังสือรับรองจากผู้บริหาร" in mail.body_html
-        assert link_in(mail) == f"/apply/status/{token}"
+        assert application_of_status_link(link_in(mail)) == application_id
     status_path = f"/apply/status/{token}"
     applicant = app.test_client()
     page = applicant.get(status_path).get_data(as_text=True)
