@@ -14,6 +14,9 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRET_KEY = "bench-secret-key-not-for-production"
+# One browser: the login and every measured request send the same User-Agent, or Flask-Login's session protection
+# sees another client on each request and re-signs the session cookie every time (which a real browser never causes).
+USER_AGENT = "portal-bench"
 
 
 def free_port():
@@ -75,6 +78,7 @@ def log_in(base_url, email, password):
     """Log in through the form; return the Cookie header of the session."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     page = opener.open(base_url + "/login").read().decode()
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
@@ -116,7 +120,7 @@ def wrk(url, seconds=8, connections=4, headers=()):
     """Requests per second and latency percentiles from wrk (Debian's package) for one URL."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
-    argv = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    argv = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-H", f"User-Agent: {USER_AGENT}"]
     for header in headers:
         argv += ["-H", header]
     out = subprocess.run(argv + [url], capture_output=True, text=True, check=True).stdout

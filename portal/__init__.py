@@ -69,13 +69,13 @@ def _register_labels(app):
     from portal.members import (APPLICATION_STATES, CHANNEL_NAMES, EXPERTISE_SUGGESTIONS, ORGANISATION_STATES,
                                 REGION_NAMES, ROLE_NAMES, SECTOR_NAMES, VISIBILITY_NAMES)
 
-    from portal.i18n import Labels
+    from portal.i18n import Labels, register_labels
 
     labels = {"audit_labels": AUDIT_LABELS, "invitation_states": INVITATION_STATES, "role_names": ROLE_NAMES,
               "sector_names": SECTOR_NAMES, "region_names": REGION_NAMES, "application_states": APPLICATION_STATES,
               "channel_names": CHANNEL_NAMES, "visibility_names": VISIBILITY_NAMES,
               "organisation_states": ORGANISATION_STATES}
-    app.jinja_env.globals.update({name: Labels(names) for name, names in labels.items()})
+    register_labels(app, {name: Labels(names) for name, names in labels.items()})
     app.jinja_env.globals["expertise_suggestions"] = EXPERTISE_SUGGESTIONS
 
 

@@ -13,6 +13,7 @@ from babel.dates import format_datetime as babel_format_datetime
 from flask import current_app, g, has_request_context, session
 from flask_babel import force_locale, get_locale
 from flask_login import current_user
+from jinja2 import pass_context
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 BE_OFFSET = 543
@@ -26,22 +27,24 @@ class Labels(Mapping):
     """Codes and their translated names (roles, sectors, states...), translated once per language, not per use.
 
     A lazy string translates itself each time it is printed; a list page printing a sector on every row would
-    look the catalogue up hundreds of times a request.
+    look the catalogue up hundreds of times a request. Templates get each language's plain table from the context
+    processor in `init_app` (looked up once a render); a Labels read directly looks the language up on each use.
     """
 
     def __init__(self, names):
         self._names = names
         self._by_language = {}
 
-    def _table(self):
-        language = str(get_locale())
+    def in_language(self, language):
+        """The plain {code: name} table in a language."""
         table = self._by_language.get(language)
         if table is None:
-            table = self._by_language[language] = {code: str(name) for code, name in self._names.items()}
+            with in_language(language):
+                table = self._by_language[language] = {code: str(name) for code, name in self._names.items()}
         return table
 
     def __getitem__(self, code):
-        return self._table()[code]
+        return self.in_language(str(get_locale()))[code]
 
     def __iter__(self):
         return iter(self._names)
@@ -143,15 +146,30 @@ def format_time(value):
     return local.strftime("%H:%M") + (" น." if _locale().language == "th" else "")
 
 
+def register_labels(app, labels):
+    """Give templates these Labels by name: the current language's table in each render's context, and the Labels
+    themselves as globals for templates rendered without a request's context processors."""
+    app.jinja_env.globals.update(labels)
+    app.extensions.setdefault("portal.labels", {}).update(labels)
+
+
+@pass_context
+def org_name(context, organisation):
+    """An organisation's name in the language of the page being rendered."""
+    return organisation.name_in(context.get("current_language") or str(get_locale()))
+
+
 def init_app(app):
     """Register the language selector's template helpers and the date filters."""
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["time"] = format_time
-    app.jinja_env.filters["org_name"] = lambda organisation: organisation.name_in(str(get_locale()))
+    app.jinja_env.filters["org_name"] = org_name
+    labels = app.extensions.setdefault("portal.labels", {})
 
     @app.context_processor
     def language_context():
-        return {"current_language": str(get_locale()), "language_names": LANGUAGE_NAMES}
-
-
+        language = str(get_locale())
+        context = {name: names.in_language(language) for name, names in labels.items()}
+        context.update(current_language=language, language_names=LANGUAGE_NAMES)
+        return context

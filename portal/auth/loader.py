@@ -1,9 +1,10 @@
 """Load the logged-in user from the session, checking the per-user session token."""
 
+import functools
 import hmac
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
@@ -16,13 +17,18 @@ def load_user(session_id):
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    # Memberships and their organisations come with the user, in the same query: the navigation and the member
-    # checks of every page use them.
-    user = db.session.get(User, int(user_id), options=[
-        joinedload(User.memberships).joinedload(Membership.organisation)])
+    user = db.session.execute(_user_query(), {"id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
         return None
     return user
+
+
+@functools.cache
+def _user_query():
+    """The user with their memberships and organisations, in one query: the navigation and the member checks of
+    every page use them. Built once: every request runs it, and building it costs more than running it."""
+    return (sa.select(User).where(User.id == sa.bindparam("id"))
+            .options(joinedload(User.memberships).joinedload(Membership.organisation)))
 
 
 def init_login(login_manager):
