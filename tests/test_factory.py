@@ -64,13 +64,14 @@ def test_postgresql_urls_use_psycopg_3(given, expected):
     assert database_url(given) == expected
 
 
-def test_sqlite_connections_have_foreign_keys_wal_and_busy_timeout(app_ctx):
+def test_sqlite_connections_have_foreign_keys_wal_busy_timeout_and_mmap(app_ctx):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite settings")
     with db.engine.connect() as connection:
         assert connection.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(sa.text("PRAGMA busy_timeout")).scalar() == 10000
+        assert connection.execute(sa.text("PRAGMA mmap_size")).scalar() == 128 * 1024 * 1024
 
 
 def test_foreign_keys_are_enforced(app_ctx):

@@ -1,6 +1,7 @@
 """Organisations and memberships (first cut; the profile grows in its own issue)."""
 
 import enum
+from collections import namedtuple
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -52,7 +53,26 @@ DEFAULT_VISIBILITY = {"about": "public", "contact": "members", "channels": "publ
 VISIBILITY_LEVELS = ("public", "members", "hidden")
 
 
-class Organisation(db.Model):
+class OrganisationLook:
+    """How an organisation shows itself, loaded whole (Organisation) or as a list's card (OrganisationCard)."""
+
+    __slots__ = ()
+
+    def name_in(self, language):
+        """The organisation's name in a language, falling back to the Thai name."""
+        return self.name_en if language == "en" and self.name_en else self.name_th
+
+    @property
+    def monogram(self):
+        """The first consonant of the Thai name (not a leading vowel), for a logo's placeholder."""
+        return thai_sort_key(self.name_th)[:1]
+
+    def visibility_of(self, group):
+        """Who may see a group of fields: public, members or hidden (hidden: its own people and coordinators)."""
+        return (self.visibility or {}).get(group) or DEFAULT_VISIBILITY[group]
+
+
+class Organisation(OrganisationLook, db.Model):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,21 +103,24 @@ class Organisation(db.Model):
 
     __table_args__ = (sa.Index("ix_organisation_directory", "status", "sort_key"),)
 
-    def name_in(self, language):
-        """The organisation's name in a language, falling back to the Thai name."""
-        return self.name_en if language == "en" and self.name_en else self.name_th
-
-    @property
-    def monogram(self):
-        """The first consonant of the Thai name (not a leading vowel), for a logo's placeholder."""
-        return thai_sort_key(self.name_th)[:1]
-
-    def visibility_of(self, group):
-        """Who may see a group of fields: public, members or hidden (hidden: its own people and coordinators)."""
-        return (self.visibility or {}).get(group) or DEFAULT_VISIBILITY[group]
-
     def __repr__(self):
         return f"<Organisation {self.slug}>"
+
+
+# What a card in a list of organisations prints.
+CARD_COLUMNS = ("slug", "name_th", "name_en", "logo", "sector", "region", "province", "expertise", "visibility")
+
+
+class OrganisationCard(OrganisationLook, namedtuple("OrganisationCardRow", CARD_COLUMNS)):
+    """An organisation as a list shows it: the columns its card prints, read without the ORM's bookkeeping (a live
+    search builds a page of these on every pause in typing). Read-only; the profile loads the Organisation."""
+
+    __slots__ = ()
+
+    @classmethod
+    def select(cls):
+        """A SELECT of the card's columns, to complete with the list's filters, order and limit."""
+        return sa.select(*(getattr(Organisation, column) for column in CARD_COLUMNS))
 
 
 THAI_LEADING_VOWELS = "เแโใไ"

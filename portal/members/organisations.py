@@ -4,13 +4,13 @@ import functools
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 
 from portal.audit.services import record
 from portal.auth.models import User
 from portal.extensions import db
 from portal.members import emails
-from portal.members.models import Membership, Organisation, OrgStatus, Role
+from portal.members.models import Membership, Organisation, OrganisationCard, OrgStatus, Role
 
 DIRECTORY_PAGE_SIZE = 20
 CHANNEL_KINDS = ("website", "facebook", "line", "x", "youtube", "tiktok", "instagram", "broadcast", "other")
@@ -128,9 +128,6 @@ def set_status(organisation, status, reason, by):
 
 # The directory
 
-# What a directory card shows: loading only these keeps the long text and the contact columns off the page's rows.
-CARD_COLUMNS = (Organisation.slug, Organisation.name_th, Organisation.name_en, Organisation.logo, Organisation.sector,
-                Organisation.region, Organisation.province, Organisation.expertise, Organisation.visibility)
 SEARCH_WORDS = 8
 
 
@@ -174,7 +171,7 @@ def _directory_statements(indexed, likes, region, sector, listed_only):
         count = sa.select(sa.func.count().filter(active)).select_from(Organisation).where(*filters)
     else:  # no filter: counted in the (status, sort_key) index alone
         count = sa.select(sa.func.count()).select_from(Organisation).where(active)
-    page = (sa.select(Organisation).options(load_only(*CARD_COLUMNS)).where(active, *filters)
+    page = (OrganisationCard.select().where(active, *filters)
             .order_by(Organisation.sort_key, Organisation.id)
             .limit(sa.bindparam("limit")).offset(sa.bindparam("offset")))
     return count, page
@@ -183,7 +180,7 @@ def _directory_statements(indexed, likes, region, sector, listed_only):
 def directory(text="", region=None, sector=None, page=1, listed_only=False):
     """One page of active organisations matching every word of `text`, by Thai order; and the total.
 
-    Two queries, one when the page is empty. The organisations carry the card's columns only (CARD_COLUMNS).
+    Two queries, one when the page is empty. The page is OrganisationCards, not Organisations.
     """
     indexed, likes = _search_words(text, db.session.get_bind().dialect.name)
     count, rows = _directory_statements(bool(indexed), len(likes), bool(region), bool(sector), listed_only)
@@ -198,7 +195,7 @@ def directory(text="", region=None, sector=None, page=1, listed_only=False):
     if total <= (page - 1) * DIRECTORY_PAGE_SIZE:
         return [], total  # an empty page: with no match, the query below would walk the whole index for nothing
     values.update(limit=DIRECTORY_PAGE_SIZE, offset=(page - 1) * DIRECTORY_PAGE_SIZE)
-    return db.session.scalars(rows, values).all(), total
+    return [OrganisationCard._make(row) for row in db.session.execute(rows, values)], total
 
 
 def directory_export():
