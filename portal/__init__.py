@@ -49,7 +49,7 @@ def _init_extensions(app):
     login_manager.init_app(app)
     mail.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale,
+    babel.init_app(app, locale_selector=i18n.selected_locale,
                    default_translation_directories=os.path.join(ROOT, "portal", "translations"))
     limiter.init_app(app)
     i18n.init_app(app)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from portal.auth.models import User
-from portal.members.models import Membership
+from portal.members.models import Membership, Organisation
 from portal.extensions import db
 
 
@@ -23,12 +23,18 @@ def load_user(session_id):
     return user
 
 
+# What every page reads of a person's organisations (the member check, the navigation); a page that shows one of them
+# whole loads it with its own query, which fills in the rest.
+ORGANISATION_COLUMNS = (Organisation.slug, Organisation.name_th, Organisation.name_en, Organisation.status)
+
+
 @functools.cache
 def _user_query():
     """The user with their memberships and organisations, in one query: the navigation and the member checks of
     every page use them. Built once: every request runs it, and building it costs more than running it."""
     return (sa.select(User).where(User.id == sa.bindparam("id"))
-            .options(joinedload(User.memberships).joinedload(Membership.organisation)))
+            .options(joinedload(User.memberships).joinedload(Membership.organisation)
+                     .load_only(*ORGANISATION_COLUMNS)))
 
 
 def init_login(login_manager):

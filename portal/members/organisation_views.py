@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from portal.auth.access import coordinator_required
 from portal.extensions import db, login_manager
 from portal.htmx import is_htmx, render, see_other
+from portal.urls import enum_arg
 from portal.members import REGION_NAMES, SECTOR_NAMES, organisations
 from portal.members.forms import AboutForm, ChannelsForm, ColleagueForm, ContactForm, ExpertiseForm, LogoForm, \
     StatusForm, VisibilityForm
@@ -41,16 +42,12 @@ def _closed():
     return render("members/closed.html", suspended=organisations.suspended_organisations_of(current_user), status=403)
 
 
-def _choice(enum, value):
-    return value if value in {member.value for member in enum} else None
-
-
 @bp.get("/directory")
 @member_required
 def directory():
     """The member directory: live search, region and sector filters, pages; the URL keeps the search."""
     text = request.args.get("q", "").strip()[:100]
-    region, sector = _choice(Region, request.args.get("region")), _choice(Sector, request.args.get("sector"))
+    region, sector = enum_arg(Region, "region"), enum_arg(Sector, "sector")
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = organisations.directory(text, region, sector, page)
     return render("members/directory.html", "results", organisations=rows, total=total, page=page,

@@ -11,6 +11,7 @@ from portal.auth.tokens import TokenError
 from portal.auth.views import invalid_link
 from portal.extensions import db, limiter
 from portal.htmx import render, see_other
+from portal.urls import enum_arg
 from portal.members import APPLICATION_STATES, services
 from portal.members.forms import ApplicationForm, DecisionForm, ReplyForm
 from portal.members.models import Application, ApplicationStatus, Region, Sector
@@ -103,17 +104,12 @@ def withdraw_application(token):
 
 # The coordinators' queue
 
-def _choice(enum, value):
-    return value if value in {member.value for member in enum} else None
-
-
 @bp.get("/admin/applications")
 @coordinator_required
 def approval_queue():
     """Applications in a state (pending by default), oldest first, with filters and search."""
-    status = _choice(ApplicationStatus, request.args.get("status")) or ApplicationStatus.PENDING.value
-    region = _choice(Region, request.args.get("region"))
-    sector = _choice(Sector, request.args.get("sector"))
+    status = enum_arg(ApplicationStatus, "status") or ApplicationStatus.PENDING.value
+    region, sector = enum_arg(Region, "region"), enum_arg(Sector, "sector")
     text = request.args.get("q", "").strip()[:100]
     page = max(request.args.get("page", 1, type=int), 1)
     rows, has_next, counts = services.approval_queue(status, region, sector, text, page)
