@@ -80,10 +80,11 @@ def render_migration_item(type_, obj, autogen_context):
     return False
 
 
-# Tables the models do not describe: SQLite's full-text index of the directory (see its migration).
-UNMODELLED_TABLE_PREFIXES = ("organisation_search",)
+# What the models do not describe: the directory's search indexes, SQLite's full-text tables and PostgreSQL's trigram
+# index (see their migrations).
+UNMODELLED_PREFIXES = ("organisation_search",)
 
 
 def include_in_migrations(obj, name, type_, reflected, compare_to):
-    """Leave the unmodelled full-text tables out of Alembic's comparisons of models and database."""
-    return not (type_ == "table" and name.startswith(UNMODELLED_TABLE_PREFIXES))
+    """Leave the unmodelled search tables and indexes out of Alembic's comparisons of models and database."""
+    return not (type_ in ("table", "index") and name and name.startswith(UNMODELLED_PREFIXES))

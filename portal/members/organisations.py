@@ -132,8 +132,9 @@ SEARCH_WORDS = 8
 
 
 def _search_words(text, dialect):
-    """Split a search into words matched through SQLite's trigram index (three characters or more: its migration
-    says why) and words matched with LIKE (shorter ones, and every word on PostgreSQL)."""
+    """Split a search into words matched through SQLite's FTS5 trigram table (three characters or more: its migration
+    says why) and words matched with LIKE (shorter ones, and every word on PostgreSQL, where a pg_trgm index serves
+    LIKE itself)."""
     words = text.lower().split()[:SEARCH_WORDS]
     if dialect != "sqlite":
         return [], words

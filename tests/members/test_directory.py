@@ -148,3 +148,16 @@ def test_search_follows_changes_and_removals(app, member):
     assert names_in(member.get("/directory?q=ภาวะวิกฤตทางทะเล").get_data(as_text=True)) == ["เครือข่ายสื่อใต้"]
     assert names_in(member.get("/directory?q=ข่าวท้องถิ่น").get_data(as_text=True)) == []
     assert names_in(member.get("/directory?q=ขอนแก่น").get_data(as_text=True)) == []
+
+
+def test_postgresql_searches_through_the_trigram_index(app):
+    """PostgreSQL's counterpart of the FTS5 table: the directory's LIKE can use a pg_trgm GIN index."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL's pg_trgm index (SQLite searches through FTS5, tested above)")
+        with db.engine.connect() as connection:
+            connection.execute(sa.text("SET enable_seqscan = off"))  # a test table is small enough to scan
+            plan = "\n".join(connection.execute(sa.text(
+                "EXPLAIN SELECT id FROM organisation WHERE search_text LIKE :pattern"), {"pattern": "%ขอนแก่น%"})
+                .scalars())
+    assert "organisation_search_trgm" in plan, plan
