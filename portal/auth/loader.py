@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from portal.auth.models import User
 from portal.members.models import Membership, Organisation
 from portal.extensions import db
+from portal.htmx import is_htmx
 
 
 def load_user(session_id):
@@ -17,21 +18,25 @@ def load_user(session_id):
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.execute(_user_query(), {"id": int(user_id)}).unique().scalar_one_or_none()
+    if is_htmx():  # a fragment shows no navigation; the member check reads User.in_active_organisation
+        user = db.session.get(User, int(user_id))
+    else:
+        user = db.session.execute(_user_query(), {"id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
         return None
     return user
 
 
-# What every page reads of a person's organisations (the member check, the navigation); a page that shows one of them
+# What a full page reads of a person's organisations (its navigation); a page that shows one of them
 # whole loads it with its own query, which fills in the rest.
 ORGANISATION_COLUMNS = (Organisation.slug, Organisation.name_th, Organisation.name_en, Organisation.status)
 
 
 @functools.cache
 def _user_query():
-    """The user with their memberships and organisations, in one query: the navigation and the member checks of
-    every page use them. Built once: every request runs it, and building it costs more than running it."""
+    """The user with their memberships and organisations, in one query, for a full page: its navigation lists them.
+    Built once: every page runs it, and building it costs more than running it. (A fragment loads the user alone:
+    loading the memberships with it would cost about as much as a directory search's own SQL.)"""
     return (sa.select(User).where(User.id == sa.bindparam("id"))
             .options(joinedload(User.memberships).joinedload(Membership.organisation)
                      .load_only(*ORGANISATION_COLUMNS)))

@@ -6,8 +6,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from portal.auth.models import User
 from portal.db import UTCDateTime, utcnow
 from portal.extensions import db
 
@@ -165,6 +166,13 @@ class Membership(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="memberships")
 
     __table_args__ = (sa.UniqueConstraint("user_id", "organisation_id"),)
+
+
+# Whether a person belongs to an active organisation, loaded with the person (an EXISTS in the same query): every
+# member page and fragment checks it, and a fragment need not load the memberships for it (portal.auth.loader).
+User.in_active_organisation = column_property(sa.exists().where(
+    Membership.user_id == User.id, Membership.organisation_id == Organisation.id,
+    Organisation.status == OrgStatus.ACTIVE))
 
 
 class ApplicationStatus(enum.StrEnum):

@@ -39,7 +39,7 @@ def can_see(relation, level):
 
 def is_active_member(user):
     """Tell whether a person belongs to at least one active organisation (loaded with the user: no query)."""
-    return any(m.organisation.status == OrgStatus.ACTIVE for m in user.memberships)
+    return user.in_active_organisation
 
 
 def suspended_organisations_of(user):

@@ -135,7 +135,7 @@ def test_directory_queries_stay_constant(app, member, count):
             assert member.get(path, headers=headers).status_code == 200
         finally:
             sa.event.remove(engine, "before_cursor_execute", listener)
-        assert len(statements) == 3, (path, len(statements))  # the user with memberships, count, rows
+        assert len(statements) == 3, (path, len(statements))  # the user (with memberships on a page), count, rows
 
 
 def test_search_follows_changes_and_removals(app, member):
