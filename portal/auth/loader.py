@@ -18,10 +18,9 @@ def load_user(session_id):
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    if is_htmx():  # a fragment shows no navigation; the member check reads User.in_active_organisation
-        user = db.session.get(User, int(user_id))
-    else:
-        user = db.session.execute(_user_query(), {"id": int(user_id)}).unique().scalar_one_or_none()
+    # A fragment shows no navigation: it loads the user alone (the member check reads User.in_active_organisation).
+    query = _user_query(with_organisations=not is_htmx())
+    user = db.session.execute(query, {"id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
         return None
     return user
@@ -33,13 +32,15 @@ ORGANISATION_COLUMNS = (Organisation.slug, Organisation.name_th, Organisation.na
 
 
 @functools.cache
-def _user_query():
-    """The user with their memberships and organisations, in one query, for a full page: its navigation lists them.
-    Built once: every page runs it, and building it costs more than running it. (A fragment loads the user alone:
-    loading the memberships with it would cost about as much as a directory search's own SQL.)"""
-    return (sa.select(User).where(User.id == sa.bindparam("id"))
-            .options(joinedload(User.memberships).joinedload(Membership.organisation)
-                     .load_only(*ORGANISATION_COLUMNS)))
+def _user_query(with_organisations):
+    """The user, with their memberships and organisations in the same query for a full page (its navigation lists
+    them). Built once: every request runs it, and building it costs more than running it. A fragment loads the user
+    alone: loading the memberships with it would cost about as much as a directory search's own SQL."""
+    query = sa.select(User).where(User.id == sa.bindparam("id"))
+    if with_organisations:
+        query = query.options(joinedload(User.memberships).joinedload(Membership.organisation)
+                              .load_only(*ORGANISATION_COLUMNS))
+    return query
 
 
 def init_login(login_manager):

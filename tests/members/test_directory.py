@@ -161,3 +161,23 @@ def test_postgresql_searches_through_the_trigram_index(app):
                 "EXPLAIN SELECT id FROM organisation WHERE search_text LIKE :pattern"), {"pattern": "%ขอนแก่น%"})
                 .scalars())
     assert "organisation_search_trgm" in plan, plan
+
+
+def test_sqlite_filters_by_region_and_sector_through_indexes(app):
+    """The directory's count and page for a region and a sector read indexes, not every organisation."""
+    from portal.members.organisations import _directory_statements
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's query plans (PostgreSQL plans by its statistics)")
+        count, page = _directory_statements(False, 0, True, True, False)
+        values = {"region": "north", "sector": "media", "limit": 20, "offset": 0}
+        plans = {}
+        with db.engine.connect() as connection:
+            for name, statement in (("count", count), ("page", page)):
+                compiled = statement.compile(connection)
+                parameters = compiled.construct_params(values)
+                plans[name] = " ".join(row[3] for row in connection.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + str(compiled), tuple(parameters[key] for key in compiled.positiontup)))
+    assert "COVERING INDEX ix_organisation_region" in plans["count"], plans
+    assert "INDEX ix_organisation_region" in plans["page"] and "TEMP B-TREE" not in plans["page"], plans
