@@ -8,8 +8,8 @@ member of one active organisation; the portal under gunicorn (2 sync workers); w
   fragment  /directory?q=ท่องเที่ยว with HX-Request: true, logged in (the live search; a few hundred matches)
   floor     the same fragment from bench/directory_floor.py: the same query and template block on a minimal Flask +
             Flask-SQLAlchemy app without the portal's machinery, same gunicorn settings, same database file
-            (fragment and floor are measured in turns, twice each for half the time, so that a change in the
-            machine's load falls on both)
+            (fragment and floor are measured in turns, four times each for a quarter of the time, so that a change
+            in the machine's load falls on both)
   bare      bench/bare_app.py ("ok"), before and after the others (the machine's load drifts)
 
 Reported: req/s and p50/p99 latency of each, page and fragment as ratios to bare (before and after) and to the floor
@@ -41,6 +41,7 @@ ORGANISATIONS = 10_000
 MEMBER, PASSWORD = "member@bench.example", "bench-password-2569"
 QUERY = "ท่องเที่ยว"  # "tourism": one topic of 24, so about 1 organisation in 24 matches
 SECONDS = int(os.environ.get("BENCH_SECONDS", 8))
+TURNS = 4  # fragment and floor alternate this many times (this machine's speed drifts by a quarter within a minute)
 GOALS = {"fragment_to_floor": 0.7, "fragment_to_bare": 0.15}
 
 PROVINCES = {  # region: [(Thai, English)]
@@ -230,13 +231,13 @@ def main():
             warm_up(url, headers)
         url, headers = targets["page"]
         report["page"] = wrk(url, SECONDS, headers=headers)
-        # The fragment and its floor in turns, twice each for half the time: their ratio is the one that matters,
-        # and a change in the machine's load (other processes) then falls on both alike.
+        # The fragment and its floor in turns, four times each for a quarter of the time: their ratio is the one that
+        # matters, and a change in the machine's load (other processes) then falls on both alike.
         rounds = {"fragment": [], "floor": []}
-        for _ in range(2):
+        for _ in range(TURNS):
             for name in rounds:
                 url, headers = targets[name]
-                rounds[name].append(wrk(url, SECONDS // 2, headers=headers))
+                rounds[name].append(wrk(url, max(1, SECONDS // TURNS), headers=headers))
         for name, runs in rounds.items():
             report[name] = {"rps": round(sum(r["rps"] for r in runs) / len(runs), 2),
                             "p50_ms": round(sum(r["p50_ms"] for r in runs) / len(runs), 2),
