@@ -120,7 +120,8 @@ def wrk(url, seconds=8, connections=4, headers=()):
     """Requests per second and latency percentiles from wrk (Debian's package) for one URL."""
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
-    argv = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-H", f"User-Agent: {USER_AGENT}"]
+    argv = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--latency",
+            "-H", f"User-Agent: {USER_AGENT}"]
     for header in headers:
         argv += ["-H", header]
     out = subprocess.run(argv + [url], capture_output=True, text=True, check=True).stdout

@@ -11,12 +11,12 @@ from flask_login import current_user, login_required
 from portal.auth.access import coordinator_required
 from portal.extensions import db, login_manager
 from portal.htmx import is_htmx, render, see_other
-from portal.urls import enum_arg
 from portal.members import REGION_NAMES, SECTOR_NAMES, organisations
 from portal.members.forms import AboutForm, ChannelsForm, ColleagueForm, ContactForm, ExpertiseForm, LogoForm, \
     StatusForm, VisibilityForm
 from portal.members.logos import LogoError, delete_logo, logo_folder, save_logo
 from portal.members.models import Membership, OrgStatus, Region, Sector
+from portal.urls import enum_arg
 
 bp = Blueprint("organisations", __name__)
 

@@ -11,10 +11,10 @@ from portal.auth.tokens import TokenError
 from portal.auth.views import invalid_link
 from portal.extensions import db, limiter
 from portal.htmx import render, see_other
-from portal.urls import enum_arg
 from portal.members import APPLICATION_STATES, services
 from portal.members.forms import ApplicationForm, DecisionForm, ReplyForm
 from portal.members.models import Application, ApplicationStatus, Region, Sector
+from portal.urls import enum_arg
 
 bp = Blueprint("members", __name__)
 
