@@ -89,7 +89,9 @@ def test_organisation_admin_edits_the_profile_in_place_uploads_a_logo_and_invite
     page.goto("/login")
     log_in(page, "somsri@lampang-pr.example", PASSWORD)
     expect(nav(page).get_by_role("link", name="สมศรี รักษ์ข่าว")).to_be_visible()
-    nav(page).get_by_role("link", name="องค์กรของฉัน", exact=True).click()
+    nav(page).get_by_text("องค์กรของฉัน", exact=True).click()  # two organisations: a dropdown of their names
+    expect(nav(page).get_by_role("link", name=CLUB, exact=True)).to_be_visible()
+    nav(page).get_by_role("link", name=HOME, exact=True).click()
     expect(page).to_have_url(profile_url)
     expect(page.get_by_role("heading", level=1)).to_have_text(HOME)
     expect(section(page, "about")).to_contain_text("ดูแลข่าวสารของจังหวัด")

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.audit.models import AuditEvent
+from portal.auth.models import User
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.members.models import Membership, OrgStatus, Role
@@ -211,3 +212,21 @@ def test_profile_escapes_what_admins_type(orgs):
     page = client_as(orgs, "admin@other.example").get("/organisations/home").get_data(as_text=True)
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>bold" not in page
     assert re.search(r"&lt;script&gt;", page)
+
+
+def test_the_navigation_leads_to_each_of_a_person_s_organisations(orgs):
+    def nav_links(client):
+        page = client.get("/directory").get_data(as_text=True)
+        nav = page[page.index('aria-label="เมนูหลัก"'):page.index("</nav>")]
+        return re.findall(r'<a href="(/organisations/[^"]+)">([^<]+)</a>', nav)
+
+    member = client_as(orgs, "member@home.example")
+    assert nav_links(member) == [("/organisations/home", "องค์กรของฉัน")]
+    with orgs.app_context():
+        person = db.session.scalar(sa.select(User).where(User.email == "member@home.example"))
+        db.session.add(Membership(user=person, organisation_id=organisation(orgs, "other").id, role=Role.MEMBER))
+        db.session.commit()
+    assert nav_links(member) == [("/organisations/home", "สำนักงานประชาสัมพันธ์บ้านเรา"),
+                                 ("/organisations/other", "มหาวิทยาลัยอื่น")], "both, by name, under องค์กรของฉัน"
+    assert "<summary>องค์กรของฉัน</summary>" in member.get("/directory").get_data(as_text=True)
+    assert nav_links(client_as(orgs, "coordinator@network.example")) == [], "a coordinator of no organisation"
