@@ -166,9 +166,9 @@ def _directory_statements(indexed, likes, region, sector, listed_only):
     if sector:
         filters.append(Organisation.sector == sa.bindparam("sector"))
     if filters:
-        # Every row must be read to test these, so count in one pass over the table: with `active` in the WHERE
-        # clause, SQLite walks the (status, sort_key) index instead and fetches each active row by its id, about
-        # twice the time (a search at 10,000 organisations: ~20 ms, against ~9 ms for the plain scan).
+        # `active` as a FILTER, not in the WHERE clause: SQLite then finds the rows through the filter's own index
+        # (the search's matches, the region or sector index) instead of walking every active entry of the
+        # (status, sort_key) index (a search at 10,000 organisations: ~0.3 ms against ~1.6 ms).
         count = sa.select(sa.func.count().filter(active)).select_from(Organisation).where(*filters)
     else:  # no filter: counted in the (status, sort_key) index alone
         count = sa.select(sa.func.count()).select_from(Organisation).where(active)
