@@ -52,6 +52,15 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 SQLITE_MMAP_SIZE = 128 * 1024 * 1024
 
+# The escape character of every search's LIKE (`column.like(contains_pattern(text), escape=LIKE_ESCAPE)`).
+LIKE_ESCAPE = "/"
+
+
+def contains_pattern(text):
+    """A LIKE pattern for `text` anywhere, a % or _ the user typed taken literally."""
+    escaped = text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+    return f"%{escaped}%"
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):

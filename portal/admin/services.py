@@ -5,6 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.audit.models import AuditEvent
 from portal.auth.models import User
+from portal.db import LIKE_ESCAPE, contains_pattern
 from portal.extensions import db
 from portal.members.models import Membership
 
@@ -15,8 +16,9 @@ def search_people(text="", page=1):
     """People whose name or address contains `text`, by name, with their organisations loaded; one page."""
     query = sa.select(User).order_by(User.name, User.email)
     if text:
-        pattern = f"%{text.strip().lower()}%"
-        query = query.where(sa.or_(sa.func.lower(User.name).like(pattern), User.email.like(pattern)))
+        pattern = contains_pattern(text.strip().lower())
+        query = query.where(sa.or_(sa.func.lower(User.name).like(pattern, escape=LIKE_ESCAPE),
+                                   User.email.like(pattern, escape=LIKE_ESCAPE)))
     rows = db.session.scalars(
         query.options(selectinload(User.memberships).selectinload(Membership.organisation))
         .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)

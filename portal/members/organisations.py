@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.audit.services import record
 from portal.auth.models import User
+from portal.db import LIKE_ESCAPE, contains_pattern
 from portal.extensions import db
 from portal.members import emails
 from portal.members.models import Membership, Organisation, OrganisationCard, OrgStatus, Role
@@ -141,11 +142,6 @@ def _search_words(text, dialect):
     return [w for w in words if len(w) >= 3], [w for w in words if len(w) < 3]
 
 
-def _like_pattern(word):
-    """A LIKE pattern for `word` anywhere, its own % and _ taken literally."""
-    return "%" + word.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
-
-
 @functools.cache
 def _directory_statements(indexed, likes, region, sector, listed_only):
     """The count and the page statements for one shape of search, built once and reused with new values.
@@ -156,7 +152,7 @@ def _directory_statements(indexed, likes, region, sector, listed_only):
     """
     active = Organisation.status == OrgStatus.ACTIVE
     filters = [Organisation.listed_publicly] if listed_only else []
-    filters += [Organisation.search_text.like(sa.bindparam(f"like_{n}"), escape="/") for n in range(likes)]
+    filters += [Organisation.search_text.like(sa.bindparam(f"like_{n}"), escape=LIKE_ESCAPE) for n in range(likes)]
     if indexed:
         filters.append(Organisation.id.in_(
             sa.select(sa.literal_column("rowid")).select_from(sa.table("organisation_search"))
@@ -185,7 +181,7 @@ def directory(text="", region=None, sector=None, page=1, listed_only=False):
     """
     indexed, likes = _search_words(text, db.session.get_bind().dialect.name)
     count, rows = _directory_statements(bool(indexed), len(likes), bool(region), bool(sector), listed_only)
-    values = {f"like_{n}": _like_pattern(word) for n, word in enumerate(likes)}
+    values = {f"like_{n}": contains_pattern(word) for n, word in enumerate(likes)}
     if indexed:  # each word quoted: no FTS syntax gets through
         values["phrase"] = " ".join('"' + w.replace('"', '""') + '"' for w in indexed)
     if region:

@@ -16,7 +16,7 @@ from portal.audit.services import record
 from portal.auth import services as accounts
 from portal.auth.models import User
 from portal.auth.tokens import TokenError, make_token, read_token
-from portal.db import utcnow
+from portal.db import LIKE_ESCAPE, contains_pattern, utcnow
 from portal.extensions import db
 from portal.members import emails
 from portal.members.models import OPEN_APPLICATION_STATES, Application, ApplicationStatus, Organisation, OrgStatus
@@ -221,12 +221,11 @@ def approval_queue(status=ApplicationStatus.PENDING, region=None, sector=None, t
     if sector:
         query = query.where(Application.sector == sector)
     if text:
-        pattern = f"%{text.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Application.name_th).like(pattern),
-                                   sa.func.lower(Application.name_en).like(pattern),
-                                   sa.func.lower(Application.applicant_name).like(pattern),
-                                   Application.applicant_email.like(pattern),
-                                   sa.func.lower(Application.province).like(pattern)))
+        pattern = contains_pattern(text.lower())
+        query = query.where(sa.or_(*(column.like(pattern, escape=LIKE_ESCAPE) for column in (
+            sa.func.lower(Application.name_th), sa.func.lower(Application.name_en),
+            sa.func.lower(Application.applicant_name), Application.applicant_email,
+            sa.func.lower(Application.province)))))
     rows = db.session.scalars(query.order_by(Application.submitted_at, Application.id)
                               .limit(QUEUE_PAGE_SIZE + 1).offset((page - 1) * QUEUE_PAGE_SIZE)).all()
     counts = dict(db.session.execute(sa.select(Application.status, sa.func.count()).group_by(Application.status)).all())

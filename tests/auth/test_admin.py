@@ -21,6 +21,8 @@ def test_people_list_and_live_search(app, people):
     fragment = client.get("/admin/people?q=นกน้อย", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="results">') and people["member"] in fragment
     assert people["org_admin"] not in fragment
+    underscore = client.get("/admin/people?q=_", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert people["member"] not in underscore, "a typed _ is a character, not any character"
 
 
 def test_deactivate_and_reactivate_are_audited(app, people):

@@ -50,6 +50,8 @@ def test_queue_lists_pending_oldest_first_with_counts_filters_and_search(app, co
     fragment = coordinator.get("/admin/applications?sector=ngo", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="results">') and "สมาคมใหม่" in fragment and "มูลนิธิเก่าแก่" not in fragment
     assert "มูลนิธิเก่าแก่" in coordinator.get("/admin/applications?q=เก่าแก่").get_data(as_text=True)
+    wildcard = coordinator.get("/admin/applications?q=%25").get_data(as_text=True)  # a typed % is a character
+    assert "มูลนิธิเก่าแก่" not in wildcard and "สมาคมใหม่" not in wildcard
     assert "สมาคมใหม่" not in coordinator.get("/admin/applications?region=north").get_data(as_text=True)
     assert "บริษัทยังไม่ยืนยัน" in coordinator.get("/admin/applications?status=unconfirmed").get_data(as_text=True)
     assert coordinator.get("/admin/applications?status=nonsense&region=mars").status_code == 200
