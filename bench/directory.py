@@ -87,7 +87,7 @@ TAGS = ["การสื่อสารในภาวะวิกฤต", "ส�
 
 def organisation_rows(count, now):
     """`count` believable organisations, the same on every run; search_text and sort_key from the model's rules."""
-    from portal.members.models import search_text_of, thai_sort_key
+    from portal.members.models import search_texts, thai_sort_key
 
     rng = random.Random(2569)
     sectors = list(SECTOR_WEIGHTS)
@@ -107,16 +107,19 @@ def organisation_rows(count, now):
         if rng.random() < 0.15:  # some organisations give no English name
             name_en = ""
         expertise = rng.sample(TAGS, rng.choice([0, 0, 1, 1, 2, 3]))
+        visibility = {"expertise": "members"} if expertise and rng.random() < 0.2 else {}
+        search_text, public_search_text = search_texts(name_th, name_en, province, expertise,
+                                                       visibility.get("expertise", "public"))
         rows.append({
             "slug": f"org-{n}", "name_th": name_th, "name_en": name_en,
             "sector": sector, "region": region, "province": province,
             "description": f"{name_th} ประชาสัมพันธ์งานด้าน{topic}ในจังหวัด{province}",
             "website": f"https://org-{n}.example.go.th", "public_email": f"pr@org-{n}.example", "phone": "053-000-000",
             "logo": f"{n:032x}.png" if rng.random() < 0.3 else "", "channels": [], "expertise": expertise,
-            "visibility": {"expertise": "members"} if expertise and rng.random() < 0.2 else {},
+            "visibility": visibility,
             "listed_publicly": rng.random() < 0.5, "status": "suspended" if n % 50 == 49 else "active",
             "status_reason": "", "joined_at": now - timedelta(days=n % 900),
-            "search_text": search_text_of(name_th, name_en, province, expertise), "sort_key": thai_sort_key(name_th)})
+            "search_text": search_text, "public_search_text": public_search_text, "sort_key": thai_sort_key(name_th)})
     return rows
 
 

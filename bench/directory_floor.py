@@ -43,6 +43,7 @@ def directory():
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = organisations.directory(text, region, sector, page)
     body = render_block("members/directory.html", "results", organisations=rows, total=total, page=page,
+                        relation="member",  # the bench's member is no coordinator
                         pages=max(1, -(-total // organisations.DIRECTORY_PAGE_SIZE)),
                         filters={"q": text, "region": region or "", "sector": sector or ""})
     response = make_response(body)

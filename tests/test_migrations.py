@@ -67,3 +67,35 @@ def test_constraints_follow_the_naming_convention(empty_database):
     engine.dispose()
     assert "uq_outbox_message_idempotency_key" in uniques
     assert foreign == {"fk_membership_user_id_user", "fk_membership_organisation_id_organisation"}
+
+
+def test_search_texts_are_refilled_with_only_what_viewers_see(empty_database):
+    """4d2b8e6f1a57 takes hidden expertise out of the directory's search and fills the visitors' search text."""
+    import subprocess
+
+    from tests.support.databases import ROOT
+
+    argv, env = flask_command(empty_database, "db", "upgrade", "8e1f4c7a2d93")
+    subprocess.run(argv, env=env, cwd=ROOT, check=True, capture_output=True)
+    engine = sa.create_engine(sqlalchemy_url(empty_database))
+    rows = [("hidden", '{"expertise": "hidden"}'), ("members", '{"expertise": "members"}'), ("public", "{}")]
+    with engine.begin() as connection:
+        for slug, visibility in rows:
+            connection.execute(sa.text(
+                "INSERT INTO organisation (slug, name_th, name_en, sector, region, province, description, website,"
+                " public_email, phone, logo, channels, expertise, visibility, listed_publicly, search_text, sort_key,"
+                " status, status_reason, joined_at) VALUES (:slug, 'องค์กร', 'Org', 'media', 'north', 'น่าน', '', '',"
+                " '', '', '', '[]', '[\"Crisis PR\"]', :visibility, true, :text, 'องค์กร', 'active', '',"
+                " CURRENT_TIMESTAMP)"), {"slug": slug, "visibility": visibility, "text": "องค์กร org น่าน crisis pr"})
+    migrate_to_head(empty_database)
+    with engine.connect() as connection:
+        texts = {slug: (search, public) for slug, search, public in connection.execute(sa.text(
+            "SELECT slug, search_text, public_search_text FROM organisation"))}
+        if engine.dialect.name == "sqlite":  # the FTS5 index followed search_text
+            assert set(connection.execute(sa.text(
+                "SELECT slug FROM organisation WHERE id IN (SELECT rowid FROM organisation_search"
+                " WHERE organisation_search MATCH '\"crisis\"')")).scalars()) == {"members", "public"}
+    engine.dispose()
+    assert texts == {"hidden": ("องค์กร org น่าน", "องค์กร org น่าน"),
+                     "members": ("องค์กร org น่าน crisis pr", "องค์กร org น่าน"),
+                     "public": ("องค์กร org น่าน crisis pr", "องค์กร org น่าน crisis pr")}

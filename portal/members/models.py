@@ -54,6 +54,12 @@ DEFAULT_VISIBILITY = {"about": "public", "contact": "members", "channels": "publ
 VISIBILITY_LEVELS = ("public", "members", "hidden")
 
 
+def can_see(relation, level):
+    """Tell whether a viewer sees fields shown at this level. `relation`: "own" (the organisation's people and
+    coordinators), "member" (people of another active organisation) or "public"."""
+    return relation == "own" or level == "public" or (level == "members" and relation == "member")
+
+
 class OrganisationLook:
     """How an organisation shows itself, loaded whole (Organisation) or as a list's card (OrganisationCard)."""
 
@@ -71,6 +77,10 @@ class OrganisationLook:
     def visibility_of(self, group):
         """Who may see a group of fields: public, members or hidden (hidden: its own people and coordinators)."""
         return (self.visibility or {}).get(group) or DEFAULT_VISIBILITY[group]
+
+    def shows(self, group, relation):
+        """Tell whether a viewer with this relation (see can_see) sees a group of fields."""
+        return can_see(relation, self.visibility_of(group))
 
 
 class Organisation(OrganisationLook, db.Model):
@@ -92,8 +102,12 @@ class Organisation(OrganisationLook, db.Model):
     expertise: Mapped[list] = mapped_column(sa.JSON, default=list)  # tags, e.g. ["crisis communication"]
     visibility: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # field group -> public | members | hidden
     listed_publicly: Mapped[bool] = mapped_column(default=False)
-    # Lower-case names, province and expertise in one column: the directory's search is one LIKE on it.
+    # What the directory searches, lower-case: the names, the province and the expertise members may see (not hidden
+    # expertise); indexed (FTS5 on SQLite, pg_trgm on PostgreSQL). The public list checks every word against
+    # public_search_text too, which holds the expertise only when it is public: nobody finds an organisation by what
+    # they may not see.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    public_search_text: Mapped[str] = mapped_column(sa.Text, default="")
     # The Thai name with a leading vowel moved after its consonant, so that เ, แ, โ, ใ, ไ sort as Thai readers expect.
     sort_key: Mapped[str] = mapped_column(sa.String(200), default="")
     status: Mapped[OrgStatus] = mapped_column(_enum(OrgStatus), default=OrgStatus.ACTIVE)
@@ -144,15 +158,19 @@ def thai_sort_key(name):
 @event.listens_for(Organisation, "before_insert")
 @event.listens_for(Organisation, "before_update")
 def _refresh_search_fields(mapper, connection, organisation):
-    """Keep the search text and the sort key in step with the fields they come from, whoever changes them."""
-    organisation.search_text = search_text_of(organisation.name_th, organisation.name_en, organisation.province,
-                                              organisation.expertise)
+    """Keep the search texts and the sort key in step with the fields they come from, whoever changes them."""
+    organisation.search_text, organisation.public_search_text = search_texts(
+        organisation.name_th, organisation.name_en, organisation.province, organisation.expertise,
+        organisation.visibility_of("expertise"))
     organisation.sort_key = thai_sort_key(organisation.name_th)
 
 
-def search_text_of(name_th, name_en, province, expertise):
-    """The one lower-case string the directory searches."""
-    return " ".join([name_th or "", name_en or "", province or "", *(expertise or [])]).lower()
+def search_texts(name_th, name_en, province, expertise, expertise_level):
+    """The directory's two lower-case search texts: what members may find an organisation by, and what visitors
+    may (the expertise in each only if they see it at `expertise_level`)."""
+    return tuple(" ".join([name_th or "", name_en or "", province or "",
+                           *((expertise or []) if can_see(relation, expertise_level) else [])]).lower()
+                 for relation in ("member", "public"))
 
 
 class Membership(db.Model):

@@ -51,6 +51,7 @@ def directory():
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = organisations.directory(text, region, sector, page)
     return render("members/directory.html", "results", organisations=rows, total=total, page=page,
+                  relation=organisations.directory_relation(current_user),
                   pages=max(1, -(-total // organisations.DIRECTORY_PAGE_SIZE)),
                   filters={"q": text, "region": region or "", "sector": sector or ""})
 
@@ -86,14 +87,13 @@ def public_list():
     text = request.args.get("q", "").strip()[:100]
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = organisations.directory(text, page=page, listed_only=True)
-    return render("members/public_list.html", "results", organisations=rows, total=total, page=page,
+    return render("members/public_list.html", "results", organisations=rows, total=total, page=page, relation="public",
                   pages=max(1, -(-total // organisations.DIRECTORY_PAGE_SIZE)), filters={"q": text})
 
 
 def _page(organisation, relation, editing=None, form=None, block=None, status=200, **extra):
     return render("members/profile.html", block, organisation=organisation, relation=relation, editing=editing,
-                  form=form, can_edit=organisations.can_edit(current_user, organisation),
-                  can_see=organisations.can_see, status=status, **extra)
+                  form=form, can_edit=organisations.can_edit(current_user, organisation), status=status, **extra)
 
 
 @bp.get("/organisations/<slug>")

@@ -33,9 +33,10 @@ def relation_to(user, organisation):
     return "public"
 
 
-def can_see(relation, level):
-    """Tell whether a viewer with this relation sees fields shown at this level."""
-    return relation == "own" or level == "public" or (level == "members" and relation == "member")
+def directory_relation(user):
+    """How a viewer of the members' directory stands to the organisations listed: coordinators see everything, members
+    what members see (their own organisation's card too: the directory shows it as the other members see it)."""
+    return "own" if user.is_admin else "member"
 
 
 def is_active_member(user):
@@ -132,31 +133,36 @@ def set_status(organisation, status, reason, by):
 SEARCH_WORDS = 8
 
 
-def _search_words(text, dialect):
-    """Split a search into words matched through SQLite's FTS5 trigram table (three characters or more: its migration
-    says why) and words matched with LIKE (shorter ones, and every word on PostgreSQL, where a pg_trgm index serves
-    LIKE itself)."""
-    words = text.lower().split()[:SEARCH_WORDS]
+def _search_words(words, dialect):
+    """Split a search's words into words matched through SQLite's FTS5 trigram table (three characters or more: its
+    migration says why) and words matched with LIKE (shorter ones, and every word on PostgreSQL, where a pg_trgm index
+    serves LIKE itself)."""
     if dialect != "sqlite":
         return [], words
     return [w for w in words if len(w) >= 3], [w for w in words if len(w) < 3]
 
 
 @functools.cache
-def _directory_statements(indexed, likes, region, sector, listed_only):
+def _directory_statements(indexed, likes, region, sector, listed_only, public_likes=0):
     """The count and the page statements for one shape of search, built once and reused with new values.
 
     Building a statement and its cache key costs more than SQLite takes to answer it; the values (the words, the
     region, the sector, the page) are bound parameters. `indexed`: whether the trigram index is searched; `likes`:
-    how many words go through LIKE; `region`, `sector`, `listed_only`: whether those filters apply.
+    how many words go through LIKE; `region`, `sector`: whether those filters apply; `listed_only`: the public list
+    (listed organisations only); `public_likes`: how many words must also be found in what visitors see.
     """
     active = Organisation.status == OrgStatus.ACTIVE
-    filters = [Organisation.listed_publicly] if listed_only else []
-    filters += [Organisation.search_text.like(sa.bindparam(f"like_{n}"), escape=LIKE_ESCAPE) for n in range(likes)]
+    filters = [Organisation.search_text.like(sa.bindparam(f"like_{n}"), escape=LIKE_ESCAPE) for n in range(likes)]
     if indexed:
         filters.append(Organisation.id.in_(
             sa.select(sa.literal_column("rowid")).select_from(sa.table("organisation_search"))
             .where(sa.text("organisation_search MATCH :phrase"))))
+    if listed_only:
+        filters.append(Organisation.listed_publicly)
+    # The index finds what members could find; visitors find among it only by what they see (not by expertise shown
+    # to members only).
+    filters += [Organisation.public_search_text.like(sa.bindparam(f"public_{n}"), escape=LIKE_ESCAPE)
+                for n in range(public_likes)]
     if region:
         filters.append(Organisation.region == sa.bindparam("region"))
     if sector:
@@ -177,13 +183,18 @@ def _directory_statements(indexed, likes, region, sector, listed_only):
 def directory(text="", region=None, sector=None, page=1, listed_only=False):
     """One page of active organisations matching every word of `text`, by Thai order; and the total.
 
-    Two queries, one when the page is empty. The page is OrganisationCards, not Organisations.
+    `listed_only`: the public list, searched in what visitors see. Two queries, one when the page is empty. The page
+    is OrganisationCards, not Organisations.
     """
-    indexed, likes = _search_words(text, db.session.get_bind().dialect.name)
-    count, rows = _directory_statements(bool(indexed), len(likes), bool(region), bool(sector), listed_only)
+    words = text.lower().split()[:SEARCH_WORDS]
+    indexed, likes = _search_words(words, db.session.get_bind().dialect.name)
+    public = words if listed_only else []
+    count, rows = _directory_statements(bool(indexed), len(likes), bool(region), bool(sector), listed_only,
+                                        len(public))
     values = {f"like_{n}": contains_pattern(word) for n, word in enumerate(likes)}
     if indexed:  # each word quoted: no FTS syntax gets through
         values["phrase"] = " ".join('"' + w.replace('"', '""') + '"' for w in indexed)
+    values.update({f"public_{n}": contains_pattern(word) for n, word in enumerate(public)})
     if region:
         values["region"] = region
     if sector:

@@ -2,13 +2,14 @@
 
 import csv
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
 
 from portal.auth.passwords import hash_password
 from portal.extensions import db
-from portal.members.models import Organisation, OrgStatus, Region, Role, Sector, search_text_of, thai_sort_key
+from portal.members.models import Organisation, OrgStatus, Region, Role, Sector, search_texts, thai_sort_key
 from tests.auth.conftest import PASSWORD, login
 from tests.support.factories import make_org, make_user
 
@@ -39,6 +40,10 @@ def member(app):
 
 def names_in(page):
     return [th for th, *_ in NAMES if th in page]
+
+
+def tags_in(page):
+    return re.findall(r'<span class="tag">([^<]*)</span>', page)
 
 
 def test_everyone_active_in_thai_order(member):
@@ -121,7 +126,8 @@ def test_directory_queries_stay_constant(app, member, count):
                  "region": "east", "province": "ชลบุรี", "status": "active", "expertise": ["CSR"]}
                 for n in range(count)]
         for row in rows:
-            row["search_text"] = search_text_of(row["name_th"], row["name_en"], row["province"], row["expertise"])
+            row["search_text"], row["public_search_text"] = search_texts(
+                row["name_th"], row["name_en"], row["province"], row["expertise"], "public")
             row["sort_key"] = thai_sort_key(row["name_th"])
         db.session.execute(sa.insert(Organisation), rows)
         db.session.commit()
@@ -148,6 +154,42 @@ def test_search_follows_changes_and_removals(app, member):
     assert names_in(member.get("/directory?q=ภาวะวิกฤตทางทะเล").get_data(as_text=True)) == ["เครือข่ายสื่อใต้"]
     assert names_in(member.get("/directory?q=ข่าวท้องถิ่น").get_data(as_text=True)) == []
     assert names_in(member.get("/directory?q=ขอนแก่น").get_data(as_text=True)) == []
+
+
+def test_nobody_finds_or_sees_expertise_they_may_not_see(app, member):
+    """Hidden expertise is shown to no other member and found by nobody; expertise shown to members is neither shown
+    to nor found by visitors of the public list."""
+    with app.app_context():
+        orgs = {o.slug: o for o in db.session.scalars(sa.select(Organisation))}
+        orgs["d1"].visibility = {"expertise": "hidden"}  # "crisis communication"
+        orgs["d3"].visibility, orgs["d3"].listed_publicly = {"expertise": "members"}, True  # สื่อสารองค์กร, CSR
+        orgs["d2"].listed_publicly = True  # ข่าวท้องถิ่น, public
+        db.session.commit()
+    everyone = member.get("/directory").get_data(as_text=True)
+    assert "กรมประชาสัมพันธ์ส่วนหน้า" in everyone
+    assert sorted(tags_in(everyone)) == sorted(["โลจิสติกส์", "ข่าวท้องถิ่น", "สื่อสารองค์กร", "CSR"])
+    assert names_in(member.get("/directory?q=crisis").get_data(as_text=True)) == []
+    assert names_in(member.get("/directory?q=csr", headers={"HX-Request": "true"}).get_data(as_text=True)) == [
+        "มหาวิทยาลัยขอนแก่นตัวอย่าง"]
+    coordinator = app.test_client()
+    login(coordinator, "coordinator@d.example")
+    assert "crisis communication" in tags_in(coordinator.get("/directory").get_data(as_text=True))
+
+    visitor = app.test_client()
+    listed = visitor.get("/organisations").get_data(as_text=True)
+    assert names_in(listed) == ["เครือข่ายสื่อใต้", "มหาวิทยาลัยขอนแก่นตัวอย่าง"]
+    assert tags_in(listed) == ["ข่าวท้องถิ่น"]
+    for query, expected in [("csr", []), ("สื่อสารองค์กร", []), ("ขอนแก่น", ["มหาวิทยาลัยขอนแก่นตัวอย่าง"]),
+                            ("ข่าวท้องถิ่น", ["เครือข่ายสื่อใต้"]), ("สื่อ", ["เครือข่ายสื่อใต้"]),
+                            ("ใต้ ข่าว", ["เครือข่ายสื่อใต้"]), ("cs", []), ("crisis", [])]:
+        found = visitor.get("/organisations", query_string={"q": query}, headers={"HX-Request": "true"})
+        assert names_in(found.get_data(as_text=True)) == expected, query
+
+    with app.app_context():  # shown publicly again: found publicly again
+        university = db.session.scalar(sa.select(Organisation).where(Organisation.slug == "d3"))
+        university.visibility = {"expertise": "public"}
+        db.session.commit()
+    assert names_in(visitor.get("/organisations?q=csr").get_data(as_text=True)) == ["มหาวิทยาลัยขอนแก่นตัวอย่าง"]
 
 
 def test_postgresql_searches_through_the_trigram_index(app):
