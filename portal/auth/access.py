@@ -45,19 +45,24 @@ def administered_organisations(user):
 
 
 def can_administer(user, organisation):
-    """Tell whether a person may manage an organisation's people."""
+    """Tell whether a person may edit an organisation's profile and manage its people and invitations: coordinators
+    always; its own admins while it is active (a suspended organisation's admins change nothing until reactivated)."""
+    if not user.is_authenticated:
+        return False
     if user.is_admin:
         return True
-    return any(m.organisation_id == organisation.id and m.role == Role.ORG_ADMIN for m in user.memberships)
+    return organisation.status == OrgStatus.ACTIVE and any(
+        m.organisation_id == organisation.id and m.role == Role.ORG_ADMIN for m in user.memberships)
 
 
 def invitation_manager_required(view):
-    """Let in coordinators and organisation admins (the people who can invite)."""
+    """Let in coordinators and the admins of an active organisation (the people who can invite)."""
 
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
-        if not (current_user.is_admin or any(m.role == Role.ORG_ADMIN for m in current_user.memberships)):
+        if not (current_user.is_admin or any(can_administer(current_user, m.organisation)
+                                             for m in current_user.memberships)):
             abort(403)
         return view(*args, **kwargs)
 

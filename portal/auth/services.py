@@ -16,7 +16,7 @@ from portal.auth.passwords import hash_password, password_problem, verify_passwo
 from portal.auth.tokens import TokenError, make_token, read_token
 from portal.db import utcnow
 from portal.extensions import db
-from portal.members.models import Membership, Role
+from portal.members.models import Membership, OrgStatus, Role
 
 log = logging.getLogger(__name__)
 
@@ -217,8 +217,17 @@ def invitation_for_token(token):
     return invitation
 
 
+def invitation_on_hold(invitation):
+    """Tell whether an invitation waits for its organisation's reactivation: a suspended organisation takes in nobody
+    (the link keeps working until it expires)."""
+    return invitation.organisation.status != OrgStatus.ACTIVE
+
+
 def accept_invitation(invitation, name=None, password=None, user=None):
     """Accept an invitation: as a new person (name and password) or as the logged-in owner of the address."""
+    if invitation_on_hold(invitation):
+        raise AccountError(_l("The organisation is suspended from the network: the invitation can be accepted once it "
+                              "is reactivated."))
     if user is None:
         if find_user_by_email(invitation.email):
             raise AccountError(_l("An account with this address exists: log in to accept the invitation."))
@@ -231,6 +240,7 @@ def accept_invitation(invitation, name=None, password=None, user=None):
     db.session.add(Membership(user=user, organisation=invitation.organisation, role=Role(invitation.role)))
     invitation.accepted_at = utcnow()
     record("auth.invitation_accepted", invitation, actor=user, email=user.email)
+    db.session.flush()  # a new person has an id (and session token) to log in with
     return user
 
 

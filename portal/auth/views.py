@@ -125,6 +125,8 @@ def accept_invitation(token):
         invitation = services.invitation_for_token(token)
     except TokenError as error:
         return invalid_link(error, "invitation")
+    if services.invitation_on_hold(invitation):
+        return render("auth/accept_invitation.html", invitation=invitation, on_hold=True, status=409)
     existing = services.find_user_by_email(invitation.email)
     form = ConfirmForm() if existing else AcceptInvitationForm()
     if form.validate_on_submit():

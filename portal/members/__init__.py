@@ -44,4 +44,5 @@ ORGANISATION_STATES = {"active": _l("Active"), "suspended": _l("Suspended"), "le
 EXPERTISE_SUGGESTIONS = [_l("Crisis communication"), _l("Media relations"), _l("CSR"), _l("Digital communication"),
                          _l("Events"), _l("Internal communication"), _l("Community relations")]
 SECTION_NAMES = {"about": _l("About the organisation"), "contact": _l("Contact details"), "channels": _l("PR channels"),
-                 "expertise": _l("Areas of expertise"), "visibility": _l("Who sees what"), "logo": _l("Logo")}
+                 "expertise": _l("Areas of expertise"), "visibility": _l("Who sees what"), "logo": _l("Logo"),
+                 "people": _l("People")}

@@ -116,6 +116,8 @@ def _editable(slug):
     if organisation is None:
         abort(404)
     if not organisations.can_edit(current_user, organisation):
+        if organisation.status != OrgStatus.ACTIVE:  # closed, as its profile is: its own people are told why
+            abort(_closed() if organisations.relation_to(current_user, organisation) == "own" else 404)
         abort(403)
     return organisation
 

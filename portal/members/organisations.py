@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from portal.audit.services import record
+from portal.auth.access import can_administer
 from portal.auth.models import User
 from portal.db import LIKE_ESCAPE, contains_pattern
 from portal.extensions import db
@@ -51,9 +52,9 @@ def suspended_organisations_of(user):
 
 
 def can_edit(user, organisation):
-    """Organisation admins edit their own profile; coordinators any (and the admins are told)."""
-    return user.is_authenticated and (user.is_admin or any(
-        m.organisation_id == organisation.id and m.role == Role.ORG_ADMIN for m in user.memberships))
+    """Organisation admins edit their own active organisation's profile and people; coordinators any (and the admins
+    are told)."""
+    return can_administer(user, organisation)
 
 
 def profile(slug):
@@ -74,13 +75,14 @@ def update_profile(organisation, section, values, by):
     if not changed:
         return changed
     record("organisation.updated", organisation, actor=by, section=section, fields=sorted(changed))
-    if not _is_own_admin(by, organisation):
-        emails.notify_admins_of_coordinator_edit(organisation, by, section, admins_of(organisation))
+    _tell_admins_of_coordinator_change(organisation, section, by)
     return changed
 
 
-def _is_own_admin(user, organisation):
-    return any(m.organisation_id == organisation.id and m.role == Role.ORG_ADMIN for m in user.memberships)
+def _tell_admins_of_coordinator_change(organisation, section, by):
+    """A coordinator changes no organisation silently: its admins are mailed (its own admins' changes are not)."""
+    if not any(m.organisation_id == organisation.id and m.role == Role.ORG_ADMIN for m in by.memberships):
+        emails.notify_admins_of_coordinator_edit(organisation, by, section, admins_of(organisation))
 
 
 def admins_of(organisation):
@@ -104,6 +106,7 @@ def update_colleague(membership, role, position, is_signatory, by):
     membership.role, membership.position, membership.is_signatory = Role(role), position, is_signatory
     record("organisation.colleague_updated", membership.organisation, actor=by, person=membership.user.email,
            **changes)
+    _tell_admins_of_coordinator_change(membership.organisation, "people", by)
 
 
 def remove_colleague(membership, by):
@@ -113,6 +116,7 @@ def remove_colleague(membership, by):
     organisation = membership.organisation
     record("organisation.colleague_removed", organisation, actor=by, person=membership.user.email)
     db.session.delete(membership)
+    _tell_admins_of_coordinator_change(organisation, "people", by)
 
 
 # Status

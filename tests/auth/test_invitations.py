@@ -9,7 +9,7 @@ from portal.auth.models import Invitation, User
 from portal.auth.services import find_user_by_email
 from portal.extensions import db
 from portal.members.models import Membership, Role
-from tests.auth.conftest import NEW_PASSWORD, PASSWORD, last_mail, link_in, login, post
+from tests.auth.conftest import NEW_PASSWORD, PASSWORD, csrf, last_mail, link_in, login, post
 from tests.conftest import count
 
 
@@ -180,3 +180,29 @@ def test_names_are_escaped(app, people, payload):
     assert payload not in page and "&lt;script&gt;" in page or "&#34; onmouseover" in page
     with app.app_context():
         assert db.session.scalar(sa.select(Membership).join(User).where(User.email == "xss@home.example"))
+
+
+def test_a_suspended_organisation_takes_in_nobody_until_reactivated(app, people):
+    admin, coordinator, newcomer = app.test_client(), app.test_client(), app.test_client()
+    login(admin, people["org_admin"])
+    login(coordinator, people["coordinator"])
+    invite(admin, "waiting@home.example", people["home_id"])
+    path, invitation_id = _invitation_path_and_id(app, "waiting@home.example")
+    post(coordinator, "/organisations/home/suspend", {"reason": "ค้างค่าบำรุง"})
+
+    on_hold = newcomer.get(path)
+    text = on_hold.get_data(as_text=True)
+    assert on_hold.status_code == 409 and "ถูกระงับสมาชิกภาพจากเครือข่ายอยู่ในขณะนี้" in text
+    assert 'name="password"' not in text
+    assert newcomer.post(path, data={"name": "รอ", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+                                     "csrf_token": csrf(newcomer)}).status_code == 409
+    assert admin.get("/invitations").status_code == 403, "its admins invite nobody while it is suspended"
+    assert post(admin, f"/invitations/{invitation_id}/resend", page="/account").status_code == 403
+    with app.app_context():
+        assert find_user_by_email("waiting@home.example") is None
+
+    post(coordinator, "/organisations/home/reactivate")
+    assert accept(newcomer, path).status_code == 303, "the same link works again"
+    with app.app_context():
+        [membership] = find_user_by_email("waiting@home.example").memberships
+        assert membership.organisation_id == people["home_id"]

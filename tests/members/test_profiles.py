@@ -204,6 +204,54 @@ def test_suspension_closes_member_pages_with_the_reason(orgs):
     assert member.get("/directory?q=สำนักงาน", headers={"HX-Request": "true"}).status_code == 200
 
 
+def test_a_suspended_organisation_s_admins_change_nothing_until_reactivated(orgs, tmp_path):
+    admin, coordinator = client_as(orgs, "admin@home.example"), client_as(orgs, "coordinator@network.example")
+    token = csrf(coordinator, "/organisations/home")
+    member_id = _membership_id(orgs, "member@home.example")
+    coordinator.post("/organisations/home/suspend", data={"reason": "ค้างการยืนยันข้อมูล", "csrf_token": token})
+    own_token = csrf(admin, "/account")
+    for response in [
+            admin.get("/organisations/home/about/edit"),
+            admin.get("/organisations/home/about/edit", headers={"HX-Request": "true"}),
+            admin.get("/organisations/home/about", headers={"HX-Request": "true"}),
+            admin.post("/organisations/home/about", data={**ABOUT, "province": "แพร่", "csrf_token": own_token}),
+            admin.post(f"/organisations/home/people/{member_id}", data={
+                "role": "org_admin", "position": "", "is_signatory": "y", "csrf_token": own_token}),
+            admin.post(f"/organisations/home/people/{member_id}/remove", data={"csrf_token": own_token}),
+            admin.post("/organisations/home/logo", data={"csrf_token": own_token})]:
+        assert response.status_code == 403 and "ค้างการยืนยันข้อมูล" in response.get_data(as_text=True), "told why"
+    stranger = client_as(orgs, "admin@other.example")
+    assert stranger.get("/organisations/home/about/edit").status_code == 404, "closed, as its profile is"
+    with orgs.app_context():
+        membership = db.session.get(Membership, member_id)
+        assert (membership.role, membership.is_signatory) == (Role.MEMBER, False)
+    assert organisation(orgs, "home").province != "แพร่"
+    assert save(coordinator, "home", "about", {**ABOUT, "province": "แพร่"}).status_code == 303, "coordinators can"
+    coordinator.post("/organisations/home/reactivate", data={"csrf_token": token})
+    assert save(admin, "home", "about", {**ABOUT, "province": "น่าน"}).status_code == 303
+    assert organisation(orgs, "home").province == "น่าน"
+
+
+def test_a_coordinator_s_changes_to_people_are_mailed_to_the_admins(orgs):
+    coordinator = client_as(orgs, "coordinator@network.example")
+    member_id = _membership_id(orgs, "member@home.example")
+    token = csrf(coordinator, "/organisations/home")
+    coordinator.post(f"/organisations/home/people/{member_id}", data={
+        "role": "member", "position": "", "is_signatory": "y", "csrf_token": token})
+    coordinator.post(f"/organisations/home/people/{member_id}/remove", data={"csrf_token": token})
+    with orgs.app_context():
+        mails = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert [m.recipient for m in mails] == ["admin@home.example", "admin@home.example"]
+    assert all("สำนักงานประชาสัมพันธ์บ้านเรา (บุคคล)" in m.body_text for m in mails)
+    admin = client_as(orgs, "admin@home.example")
+    token = csrf(admin, "/organisations/home")
+    admin_id = _membership_id(orgs, "admin@home.example")
+    admin.post(f"/organisations/home/people/{admin_id}", data={"role": "org_admin", "position": "หัวหน้า",
+                                                               "csrf_token": token})
+    with orgs.app_context():
+        assert count(OutboxMessage) == 2, "an organisation's own admin is not told of their own change"
+
+
 def test_profile_escapes_what_admins_type(orgs):
     admin = client_as(orgs, "admin@home.example")
     save(admin, "home", "about", {**ABOUT, "name_en": '<script>alert("x")</script>',
