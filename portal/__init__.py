@@ -26,6 +26,11 @@ def create_app(config=None):
     os.makedirs(app.instance_path, exist_ok=True)  # the default SQLite file lives there
     if app.config["PORTAL_ENV"] == "testing":
         app.testing = True
+    if app.config["TRUSTED_PROXIES"]:  # the client's address and scheme as the proxy saw them
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -67,7 +67,11 @@ def from_environment(instance_path, portal_env=None):
         "OUTBOX_BACKOFF_SECONDS": _int("OUTBOX_BACKOFF_SECONDS", 30),
         "OUTBOX_LEASE_SECONDS": _int("OUTBOX_LEASE_SECONDS", 300),
         "OUTBOX_POLL_SECONDS": _int("OUTBOX_POLL_SECONDS", 2),
-        "MAILBOX_ENABLED": _bool("MAILBOX_ENABLED", mail_server is None),
+        # The development mailbox shows coordinators every message, sign-in links included: never in production.
+        "MAILBOX_ENABLED": _bool("MAILBOX_ENABLED", mail_server is None and env != "production"),
+        # How many proxies in front of the portal set X-Forwarded-For and -Proto (1 behind one TLS proxy); 0 trusts
+        # no such header, so that nobody can choose the address the rate limits and the audit log see.
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "PASSWORD_RESET_MAX_AGE": _int("PASSWORD_RESET_MAX_AGE", 3600),
         "EMAIL_CHANGE_MAX_AGE": _int("EMAIL_CHANGE_MAX_AGE", 86400),
         "INVITATION_MAX_AGE": _int("INVITATION_MAX_AGE", 7 * 86400),
@@ -89,8 +93,13 @@ def check(config):
     if config["PORTAL_ENV"] not in {"production", "development", "testing"}:
         raise ConfigurationError(f"PORTAL_ENV must be production, development or testing, not {config['PORTAL_ENV']!r}")
     if config["PORTAL_ENV"] == "production":
-        if config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY) or len(config["SECRET_KEY"]) < 16:
+        if config["SECRET_KEY"] in (None, "", DEV_SECRET_KEY) or len(config["SECRET_KEY"]) < 32:
             raise ConfigurationError(
                 "SECRET_KEY must be set to a long random value in production "
                 '(python -c "import secrets; print(secrets.token_urlsafe(48))").'
             )
+        if not config["MAIL_SERVER"]:
+            raise ConfigurationError("MAIL_SERVER must be set in production: without it no mail leaves the portal.")
+        if config["MAILBOX_ENABLED"]:
+            raise ConfigurationError("MAILBOX_ENABLED cannot be on in production: the development mailbox shows "
+                                     "coordinators every message, password-reset links included.")

@@ -4,9 +4,11 @@ WTForms ships no Thai catalogue, so its built-in messages are part of the portal
 extraction) and looked up through Flask-Babel like every other string.
 """
 
+import email_validator
 from flask_babel import gettext, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
 from wtforms import Form
+from wtforms.validators import ValidationError
 
 WTFORMS_MESSAGES = [
     _l("Not a valid choice."),
@@ -46,3 +48,23 @@ class PortalSubform(Form):
     class Meta:
         def get_translations(self, form):
             return _TRANSLATIONS
+
+
+class MailAddress:
+    """An email address the portal's mail can reach, made ready to store: checked by email_validator, with a Thai
+    (internationalised) domain written in its ASCII form (ตัวอย่าง.ไทย as xn--...). Thai letters before the @ are
+    refused with their own message: delivering to them needs SMTPUTF8, which mail servers cannot be relied on for."""
+
+    def __call__(self, form, field):
+        if not field.data:
+            return  # DataRequired or Optional decide about an empty field
+        try:
+            address = email_validator.validate_email(field.data.strip(), check_deliverability=False,
+                                                     allow_smtputf8=False)
+        except email_validator.EmailNotValidError as error:
+            local = field.data.rpartition("@")[0]
+            if local and not local.isascii():
+                raise ValidationError(_l("Write the part before the @ in Latin letters: mail cannot be delivered "
+                                         "to Thai letters there.")) from error
+            raise ValidationError(_l("Enter a valid email address.")) from error
+        field.data = address.ascii_email

@@ -14,7 +14,7 @@ def test_testing_app_uses_given_settings(app):
     assert {"main", "mailbox"} <= set(app.blueprints)
 
 
-@pytest.mark.parametrize("secret", [None, "", DEV_SECRET_KEY, "short"])
+@pytest.mark.parametrize("secret", [None, "", DEV_SECRET_KEY, "short", "x" * 31])
 def test_production_refuses_a_missing_or_development_secret(monkeypatch, secret):
     monkeypatch.setenv("PORTAL_ENV", "production")
     if secret is None:
@@ -25,14 +25,44 @@ def test_production_refuses_a_missing_or_development_secret(monkeypatch, secret)
         create_app()
 
 
-def test_production_starts_with_a_real_secret_and_secure_cookies(monkeypatch, tmp_path):
+def _production(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.db")
+    monkeypatch.setenv("MAIL_SERVER", "smtp.prnetwork.example")
+
+
+def test_production_starts_with_a_real_secret_and_secure_cookies(monkeypatch, tmp_path):
+    _production(monkeypatch, tmp_path)
     app = create_app()
     assert not app.debug and not app.testing
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["MAILBOX_ENABLED"] is False
+
+
+@pytest.mark.parametrize("setting, value", [("MAIL_SERVER", ""), ("MAILBOX_ENABLED", "1")])
+def test_production_refuses_to_start_without_mail_or_with_the_development_mailbox(monkeypatch, tmp_path, setting,
+                                                                                  value):
+    _production(monkeypatch, tmp_path)
+    monkeypatch.setenv(setting, value)
+    with pytest.raises(ConfigurationError, match=setting):
+        create_app()
+
+
+def test_behind_a_trusted_proxy_each_client_keeps_its_own_address(monkeypatch, tmp_path):
+    """Rate limits and the audit log see the client's address: the proxy's X-Forwarded-For when TRUSTED_PROXIES
+    says a proxy sets it, and never a header a client could choose otherwise."""
+    from flask import request
+
+    _production(monkeypatch, tmp_path)
+    for proxies, seen in [("0", "127.0.0.1"), ("1", "203.0.113.7")]:
+        monkeypatch.setenv("TRUSTED_PROXIES", proxies)
+        app = create_app()
+        app.add_url_rule("/probe-address", "probe", lambda: f"{request.remote_addr} {request.scheme}")
+        answer = app.test_client().get("/probe-address", environ_base={"REMOTE_ADDR": "127.0.0.1"}, headers={
+            "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
+        assert answer.get_data(as_text=True) == f"{seen} {'https' if proxies == '1' else 'http'}"
 
 
 def test_unknown_environment_name_is_refused(monkeypatch):

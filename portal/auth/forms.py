@@ -2,10 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.auth.passwords import MAX_LENGTH, password_problem
-from portal.forms import PortalForm
+from portal.forms import MailAddress, PortalForm
 from portal.members import ROLE_NAMES
 
 REQUIRED = _l("This field is required.")
@@ -21,7 +21,7 @@ LANGUAGE_CHOICES = choices([("th", "ไทย"), ("en", "English")])
 
 def _email_field(label):
     return EmailField(label, validators=[DataRequired(REQUIRED), Length(max=254, message=_l("The address is too long.")),
-                                         Email(message=_l("Enter a valid email address."))])
+                                         MailAddress()])
 
 
 def _new_password_field(label):

@@ -78,6 +78,13 @@ class SmtpTransport:
             raise _classify(code, reply) from error
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
             raise _classify(error.smtp_code, error.smtp_error) from error
+        except (OSError, smtplib.SMTPException):
+            raise
+        except Exception:
+            # Failed before the server could answer (e.g. a value smtplib cannot encode): end the transaction it
+            # may have begun, so that the next message starts clean.
+            host.rset()
+            raise
 
 
 class MailboxTransport:
@@ -114,6 +121,16 @@ def claim_batch(size):
     """
     token = uuid.uuid4().hex
     lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
+    # A message whose every attempt ended with its worker gone (killed, or crashed on it) is dead, not claimed again:
+    # one such message must not hold up the ones behind it for ever.
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_expires_at < utcnow(),
+               OutboxMessage.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"])
+        .values(status=OutboxStatus.DEAD, claimed_by=None, lease_expires_at=None,
+                last_error="every attempt's worker stopped before finishing")
+        .execution_options(synchronize_session=False)
+    )
     due = _due()
     candidates = (
         sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(size)
@@ -199,6 +216,8 @@ def deliver_batch(transport=None, size=None):
             while pending:
                 message = pending[0]
                 try:
+                    if not message.recipient.isascii():  # smtplib would fail half-way through the transaction
+                        raise PermanentFailure("the address needs SMTPUTF8 (non-ASCII before the @)")
                     send(envelope_from, message.recipient, build_message(message, sender, domain))
                 except PermanentFailure as error:
                     _mark_failed(message, error)
@@ -206,6 +225,13 @@ def deliver_batch(transport=None, size=None):
                     db.session.commit()
                 except TemporaryFailure as error:
                     _mark_retry(message, error, result)
+                    db.session.commit()
+                except (OSError, smtplib.SMTPException):
+                    raise
+                except Exception as error:  # noqa: BLE001  (one message that cannot be built must not stop the rest)
+                    log.exception("outbox: message %s cannot be sent", message.id)
+                    _mark_failed(message, f"{type(error).__name__}: {error}")
+                    result.failed += 1
                     db.session.commit()
                 else:
                     _mark_sent(recorder, message)

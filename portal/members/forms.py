@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, FieldList, FormField, SelectField, StringField, TextAreaField, \
     URLField
-from wtforms.validators import URL, DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from portal.auth.forms import REQUIRED, choices
-from portal.forms import PortalForm, PortalSubform
+from portal.forms import MailAddress, PortalForm, PortalSubform
 from portal.members import CHANNEL_NAMES, REGION_NAMES, ROLE_NAMES, SECTOR_NAMES, VISIBILITY_NAMES
 from portal.members.models import DEFAULT_VISIBILITY
 
@@ -46,7 +46,7 @@ class ApplicationForm(PortalForm):
     description = _long_text(_l("What your organisation does, in a few sentences"), 2000)
     applicant_name = _text(_l("Your full name"), 200)
     applicant_email = EmailField(_l("Your work email"), validators=[
-        DataRequired(REQUIRED), Length(max=254), Email(message=_l("Enter a valid email address."))])
+        DataRequired(REQUIRED), Length(max=254), MailAddress()])
     applicant_position = _text(_l("Your position"), 200)
     motivation = _long_text(_l("Why do you want to join the network?"), 3000)
     consent = BooleanField(_l("I have read the network's terms and agree to them on behalf of my organisation."),
@@ -101,7 +101,7 @@ class ContactForm(PortalForm):
     website = URLField(_l("Website"), validators=[Optional(), Length(max=300), URL(
         require_tld=True, message=_l("Enter a full web address, such as https://www.example.go.th"))])
     public_email = EmailField(_l("Public email"), validators=[
-        Optional(), Length(max=254), Email(message=_l("Enter a valid email address."))])
+        Optional(), Length(max=254), MailAddress()])
     phone = _text(_l("Phone"), 40, required=False)
 
     def validate_phone(self, field):

@@ -222,3 +222,35 @@ def test_two_workers_deliver_a_thousand_messages_without_duplicates(app, smtp, d
     assert len(ids) == 1000 and len(set(ids)) == 1000
     with app.app_context():
         assert set(statuses().values()) == {OutboxStatus.SENT}
+
+
+def test_a_message_that_cannot_be_sent_fails_alone_and_the_rest_go(smtp_app, smtp):
+    """An address smtplib cannot write (from before the forms refused them) or a header that cannot be built fails
+    its own message; the worker goes on, over the same connection."""
+    with smtp_app.app_context():
+        queue_announcement("first@member.example")
+        queue_announcement("ผู้สมัคร@member.example")
+        queue_announcement("broken@member.example\r\nBcc: everyone@member.example")
+        queue_announcement("last@member.example")
+        db.session.commit()
+        result = worker.deliver_batch()
+        assert (result.sent, result.failed) == (2, 2)
+        failed = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)).all()
+        assert {m.recipient.split("@")[0] for m in failed} == {"ผู้สมัคร", "broken"}
+        assert "SMTPUTF8" in "".join(m.last_error for m in failed)
+    assert [m["To"] for m in smtp.messages] == ["first@member.example", "last@member.example"]
+
+
+def test_a_message_whose_worker_always_dies_is_dead_and_the_rest_go(make_app, smtp):
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, OUTBOX_MAX_ATTEMPTS=3)
+    with app.app_context():
+        poison = queue_announcement("poison@member.example")
+        queue_announcement("next@member.example")
+        db.session.flush()
+        poison.status, poison.attempts = OutboxStatus.SENDING, 3  # three workers died on it
+        poison.lease_expires_at, poison.claimed_by = utcnow() - timedelta(seconds=1), "gone"
+        db.session.commit()
+        assert worker.deliver_batch().sent == 1
+        poison = db.session.get(OutboxMessage, poison.id)
+        assert poison.status == OutboxStatus.DEAD and "worker stopped" in poison.last_error
+    assert [m["To"] for m in smtp.messages] == ["next@member.example"]
