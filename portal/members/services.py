@@ -37,6 +37,24 @@ class AlreadyDecided(ApplicationError):
     """Another coordinator decided first."""
 
 
+def _claim(application, allowed, refusal, **values):
+    """Move the application out of an allowed state in one conditional UPDATE, or roll back and raise `refusal`.
+
+    The database checks the state, not the loaded object, which may be stale: of two requests changing an application
+    (a coordinator's decision, the applicant's reply or withdrawal), the first wins and the other saves nothing.
+    """
+    result = db.session.execute(
+        sa.update(Application)
+        .where(Application.id == application.id, Application.status.in_(allowed))
+        .values(updated_at=utcnow(), **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise refusal
+    db.session.refresh(application)
+
+
 # The applicant's side
 
 def submit_application(language, **fields):
@@ -93,19 +111,17 @@ def confirm_application(application):
 
 def reply_to_info_request(application, reply):
     """The applicant answered the coordinators' question: the application returns to the queue."""
-    if application.status != ApplicationStatus.NEEDS_INFO:
-        raise ApplicationError(_l("This application is not waiting for an answer."))
-    application.applicant_reply = reply.strip()
-    application.status = ApplicationStatus.PENDING
+    _claim(application, (ApplicationStatus.NEEDS_INFO,),
+           ApplicationError(_l("This application is not waiting for an answer.")),
+           status=ApplicationStatus.PENDING, applicant_reply=reply.strip())
     emails.notify_coordinators_of_reply(application, coordinators())
     record("application.replied", application, actor=None)
 
 
 def withdraw_application(application):
     """The applicant takes the application back."""
-    if application.status not in (ApplicationStatus.UNCONFIRMED, *OPEN_APPLICATION_STATES):
-        raise ApplicationError(_l("This application can no longer be withdrawn."))
-    application.status = ApplicationStatus.WITHDRAWN
+    _claim(application, (ApplicationStatus.UNCONFIRMED, *OPEN_APPLICATION_STATES),
+           ApplicationError(_l("This application can no longer be withdrawn.")), status=ApplicationStatus.WITHDRAWN)
     record("application.withdrawn", application, actor=None)
 
 
@@ -154,17 +170,9 @@ def coordinators():
 
 
 def _claim_decision(application, allowed, by, **values):
-    """Move the application out of an allowed state in one conditional UPDATE: the first decision wins."""
-    result = db.session.execute(
-        sa.update(Application)
-        .where(Application.id == application.id, Application.status.in_(allowed))
-        .values(reviewer_id=by.id, updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise AlreadyDecided(_l("Another coordinator has already decided on this application."))
-    db.session.refresh(application)
+    """Claim a coordinator's decision on the application (see `_claim`): the first decision wins."""
+    _claim(application, allowed, AlreadyDecided(_l("Another coordinator has already decided on this application.")),
+           reviewer_id=by.id, **values)
 
 
 def approve_application(application, note, by):

@@ -3,8 +3,11 @@
 import pytest
 import sqlalchemy as sa
 
+from portal.audit.models import AuditEvent
+from portal.auth.models import Invitation
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
+from portal.members import services
 from portal.members.models import Application, ApplicationStatus, Organisation, Region, Sector
 from tests.auth.conftest import csrf, last_mail, link_in, login, post
 from tests.conftest import count
@@ -147,3 +150,95 @@ def test_region_and_sector_are_stored_as_their_codes(app):
         db.session.commit()
         assert (application.region, application.sector) == (Region.NORTH, Sector.GOVERNMENT)
         assert count(Organisation) == 0
+
+
+# The applicant acts on an application a coordinator decided on after the applicant's request loaded it.
+
+@pytest.fixture
+def coordinator_elsewhere(make_app, coordinators):
+    """A coordinator logged in to another app on the same database: another worker, with its own connection."""
+    client = make_app().test_client()
+    login(client, coordinators[0])
+    return client
+
+
+def decide(client, application_id, decision, note=""):
+    page = f"/admin/applications/{application_id}"
+    return post(client, f"{page}/decide", {"decision": decision, "note": note}, page=page)
+
+
+def stored(app, application_id):
+    """What the database holds: the application's state and decision, organisations, invitations, mail, audit."""
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        return {
+            "application": (application.status, application.decided_at, application.decision_note,
+                            application.applicant_reply, application.organisation_id),
+            "organisations": count(Organisation), "invitations": count(Invitation),
+            "mail": db.session.execute(sa.select(OutboxMessage.recipient, OutboxMessage.subject)
+                                       .order_by(OutboxMessage.id)).all(),
+            "audit": db.session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all(),
+        }
+
+
+def as_the_view_does(action, *args):
+    """Run an applicant's action as its view does, committing only when allowed; return the refusal's message."""
+    try:
+        action(*args)
+    except services.ApplicationError as error:
+        return str(error)
+    db.session.commit()
+    return None
+
+
+def test_withdrawal_loses_to_an_approval_made_after_the_application_was_loaded(app, coordinator_elsewhere):
+    with app.app_context():
+        application = make_application()
+        db.session.commit()
+        application_id, status_page = application.id, f"/apply/status/{services.status_token(application)}"
+    applicant = app.test_client()
+    token = csrf(applicant, status_page)  # the applicant has the page open with the withdraw button
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        assert application.status == ApplicationStatus.PENDING  # the withdrawal has loaded the application...
+        assert decide(coordinator_elsewhere, application_id, "approve", "ยินดีต้อนรับ").status_code == 303
+        approved = stored(coordinator_elsewhere.application, application_id)  # ...a coordinator approved...
+        refusal = as_the_view_does(services.withdraw_application, application)  # ...then the withdrawal writes
+    assert stored(app, application_id) == approved, "the approval stands; nothing of the withdrawal is saved"
+    status, decided_at, note, _, organisation_id = approved["application"]
+    assert (status, note) == (ApplicationStatus.APPROVED, "ยินดีต้อนรับ") and decided_at and organisation_id
+    assert approved["organisations"] == approved["invitations"] == 1
+    assert "application.withdrawn" not in approved["audit"]
+    assert refusal == "ไม่สามารถถอนใบสมัครนี้ได้แล้ว"
+    response = applicant.post(f"{status_page}/withdraw", data={"csrf_token": token})
+    assert response.status_code == 303
+    page = applicant.get(status_page).get_data(as_text=True)
+    assert "ไม่สามารถถอนใบสมัครนี้ได้แล้ว" in page and "อนุมัติแล้ว" in page
+    assert stored(app, application_id) == approved
+
+
+def test_reply_loses_to_a_rejection_made_after_the_application_was_loaded(app, coordinator_elsewhere):
+    with app.app_context():
+        application = make_application()
+        db.session.commit()
+        application_id, status_page = application.id, f"/apply/status/{services.status_token(application)}"
+    assert decide(coordinator_elsewhere, application_id, "ask_info", "โปรดส่งหนังสือรับรอง").status_code == 303
+    applicant = app.test_client()
+    token = csrf(applicant, status_page)  # the applicant has the page open with the reply form
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        assert application.status == ApplicationStatus.NEEDS_INFO  # the reply has loaded the application...
+        assert decide(coordinator_elsewhere, application_id, "reject", "ไม่ตรงเงื่อนไข").status_code == 303
+        rejected = stored(coordinator_elsewhere.application, application_id)  # ...a coordinator rejected it...
+        refusal = as_the_view_does(services.reply_to_info_request, application, "แนบหนังสือแล้ว")  # ...the reply writes
+    assert stored(app, application_id) == rejected, "the rejection stands; nothing of the reply is saved"
+    status, decided_at, note, reply, _ = rejected["application"]
+    assert (status, note, reply) == (ApplicationStatus.REJECTED, "ไม่ตรงเงื่อนไข", "") and decided_at
+    assert rejected["mail"][-1] == ("malee@nan-pr.example", "เกี่ยวกับใบสมัครสมาชิกเครือข่ายประชาสัมพันธ์ของคุณ")
+    assert "application.replied" not in rejected["audit"]
+    assert refusal == "ใบสมัครนี้ไม่ได้รอคำตอบ"
+    response = applicant.post(f"{status_page}/reply", data={"reply": "แนบหนังสือแล้ว", "csrf_token": token})
+    assert response.status_code == 303
+    page = applicant.get(status_page).get_data(as_text=True)
+    assert "ใบสมัครนี้ไม่ได้รอคำตอบ" in page and "ไม่ตรงเงื่อนไข" in page
+    assert stored(app, application_id) == rejected
