@@ -67,4 +67,5 @@ class MailAddress:
                 raise ValidationError(_l("Write the part before the @ in Latin letters: mail cannot be delivered "
                                          "to Thai letters there.")) from error
             raise ValidationError(_l("Enter a valid email address.")) from error
-        field.data = address.ascii_email
+        if not field.data.isascii():  # an ASCII address stays as typed (a form shown again shows it so)
+            field.data = address.ascii_email

@@ -185,3 +185,25 @@ def test_each_route_answers_each_role_as_declared(world, role):
         if response.status_code != expected[role]:
             wrong.append(f"{method} {url}: {response.status_code}, expected {expected[role]}")
     assert not wrong, f"as {role}: {wrong}"
+
+
+def test_huge_numbers_in_urls_are_not_found_and_huge_pages_are_answered(world):
+    """An id or page number no database can hold (OverflowError in the driver) is a 404 or a page, never a 500."""
+    app, user_ids, values = world
+    huge = 10**20
+    client = app.test_client()
+    with app.app_context():
+        log_in(client, db.session.get(User, user_ids["coordinator"]).get_id())
+    answers = {}
+    for rule, method in rules(app):
+        numbers = {name for name, converter in rule._converters.items() if converter.regex == r"\d+"}
+        if numbers:
+            url = rule.build({k: huge if k in numbers else token_for(rule, v) if k == "token" else v
+                              for k, v in values.items() if k in rule.arguments})[1]
+            answers[f"{method} {url}"] = client.open(url, method=method).status_code
+    for path in ["/admin/people", "/admin/audit", "/admin/applications", "/dev/mailbox/", "/directory",
+                 "/organisations"]:
+        answers[f"GET {path}?page={huge}"] = client.get(f"{path}?page={huge}").status_code
+    assert len(answers) > 15
+    assert {url: status for url, status in answers.items()
+            if status != (200 if "page=" in url else 404)} == {}

@@ -10,6 +10,7 @@ from portal.auth.forms import ConfirmForm
 from portal.auth.models import User
 from portal.extensions import db
 from portal.htmx import is_htmx, render
+from portal.urls import page_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -19,7 +20,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def people():
     """List and search people (live search with htmx)."""
     text = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     rows, has_next = services.search_people(text, page)
     return render("admin/people.html", "results", people=rows, q=text, page=page, has_next=has_next,
                   confirm_form=ConfirmForm())
@@ -76,6 +77,6 @@ def remove_coordinator(user_id):
 @coordinator_required
 def audit():
     """Show the audit log, newest first."""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     events, has_next = services.recent_audit_events(page)
     return render("admin/audit.html", events=events, page=page, has_next=has_next)

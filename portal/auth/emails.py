@@ -35,6 +35,12 @@ def send_email_change_confirmation(user, new_email, token):
                user=user, new_email=new_email, link=mail_url("auth.confirm_email", token=token))
 
 
+def send_email_change_requested(user, new_email):
+    """Tell the current address that a move to another one was asked for (and how to stop it)."""
+    queue_mail(user.email, "auth/email_change_requested", _l("A change of your email address was requested"),
+               language=user.language, user=user, new_email=new_email)
+
+
 def send_email_changed_notice(user, old_email):
     """Tell the old address that the account moved to a new one."""
     queue_mail(old_email, "auth/email_changed", _l("Your email address was changed"), language=user.language,

@@ -94,6 +94,12 @@ def _password_fingerprint(user):
     return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
 
 
+def _sessions_fingerprint(user):
+    # Part of the email-change token: ending every session (a new password, a reset, "log out everywhere") also
+    # voids a change asked for from one of them.
+    return hashlib.sha256(user.session_token.encode()).hexdigest()[:16]
+
+
 def request_password_reset(email):
     """Mail a reset link if an active account has this address; say nothing either way."""
     user = find_user_by_email(email)
@@ -131,8 +137,10 @@ def request_email_change(user, new_email, password):
         raise AccountError(_l("This is already your address."))
     if find_user_by_email(new_email):
         raise AccountError(_l("Another account uses this address."))
-    token = make_token("email-change", {"u": user.id, "old": user.email, "new": new_email})
+    token = make_token("email-change", {"u": user.id, "old": user.email, "new": new_email,
+                                        "s": _sessions_fingerprint(user)})
     emails.send_email_change_confirmation(user, new_email, token)
+    emails.send_email_change_requested(user, new_email)
     record("auth.email_change_requested", user, actor=user, new_email=new_email)
 
 
@@ -140,7 +148,8 @@ def email_change_for_token(token):
     """Return (user, new address) for a confirmation link, or raise TokenError."""
     data = read_token("email-change", token, current_app.config["EMAIL_CHANGE_MAX_AGE"])
     user = db.session.get(User, data.get("u", 0))
-    if user is None or not user.active or user.email != data.get("old"):
+    if (user is None or not user.active or user.email != data.get("old")
+            or data.get("s") != _sessions_fingerprint(user)):
         raise TokenError()
     return user, data["new"]
 
@@ -237,6 +246,8 @@ def accept_invitation(invitation, name=None, password=None, user=None):
         db.session.add(user)
     elif user.email != invitation.email:
         raise AccountError(_l("This invitation is for another address."))
+    elif any(m.organisation_id == invitation.organisation_id for m in user.memberships):
+        raise AccountError(_l("You already belong to this organisation."))
     db.session.add(Membership(user=user, organisation=invitation.organisation, role=Role(invitation.role)))
     invitation.accepted_at = utcnow()
     record("auth.invitation_accepted", invitation, actor=user, email=user.email)

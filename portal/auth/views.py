@@ -23,8 +23,20 @@ def _account_key():
     return "account:" + services.normalise_email(request.form.get("email", ""))
 
 
+def _password_account_key():
+    email = current_user.email if current_user.is_authenticated else request.form.get("email", "")
+    return "account:" + services.normalise_email(email)
+
+
 def _limit(setting):
     return lambda: current_app.config[setting]
+
+
+# Every route that checks a password (the login form, and a logged-in person's password asked again) counts in one
+# budget per address and one per account: a stolen session guesses the password no faster than the login form.
+_password_checks_per_address = limiter.shared_limit(_limit("LOGIN_RATE_LIMIT_IP"), scope="login-ip", methods=["POST"])
+_password_checks_per_account = limiter.shared_limit(_limit("LOGIN_RATE_LIMIT_ACCOUNT"), scope="login-account",
+                                                    methods=["POST"], key_func=_password_account_key)
 
 
 def start_session(user, remember=False):
@@ -45,8 +57,8 @@ def invalid_link(error, kind):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit("LOGIN_RATE_LIMIT_IP"), methods=["POST"], scope="login-ip")
-@limiter.limit(_limit("LOGIN_RATE_LIMIT_ACCOUNT"), methods=["POST"], key_func=_account_key, scope="login-account")
+@_password_checks_per_address
+@_password_checks_per_account
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:
@@ -76,7 +88,8 @@ def logout():
 
 @bp.route("/reauthenticate", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_limit("LOGIN_RATE_LIMIT_IP"), methods=["POST"], scope="login-ip")
+@_password_checks_per_address
+@_password_checks_per_account
 def reauthenticate():
     """Ask for the password again before a sensitive change."""
     form = ReauthForm()
@@ -132,8 +145,14 @@ def accept_invitation(token):
     if form.validate_on_submit():
         if existing and (not current_user.is_authenticated or current_user.id != existing.id):
             return redirect(url_for("auth.login", next=request.path), 303)
-        user = services.accept_invitation(invitation, user=existing) if existing else services.accept_invitation(
-            invitation, name=form.name.data, password=form.password.data)
+        try:
+            user = services.accept_invitation(invitation, user=existing) if existing else services.accept_invitation(
+                invitation, name=form.name.data, password=form.password.data)
+        except services.AccountError as error:  # e.g. already in the organisation through another invitation
+            db.session.rollback()
+            flash(str(error), "error")
+            return render("auth/accept_invitation.html", form=form, invitation=invitation, existing=existing,
+                          status=409)
         if not existing:
             start_session(user)
         db.session.commit()
@@ -176,6 +195,8 @@ def update_profile():
 
 @bp.post("/account/password")
 @fresh_login_required
+@_password_checks_per_address
+@_password_checks_per_account
 def change_password():
     """Change the password: every other session ends, this one goes on."""
     form = ChangePasswordForm()
@@ -195,6 +216,8 @@ def change_password():
 
 @bp.post("/account/email")
 @fresh_login_required
+@_password_checks_per_address
+@_password_checks_per_account
 def change_email():
     """Send a confirmation link to the new address."""
     form = ChangeEmailForm()

@@ -9,6 +9,7 @@ from portal.extensions import db
 from portal.htmx import render
 from portal.mail.models import OutboxAttachment, OutboxMessage
 from portal.mail.services import outbox_counts
+from portal.urls import page_arg
 
 bp = Blueprint("mailbox", __name__, url_prefix="/dev/mailbox")
 
@@ -33,7 +34,7 @@ def only_for_coordinators_or_debug():
 def index():
     """List messages, newest first, optionally only those to one address."""
     recipient = request.args.get("to", "").strip().lower()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
     if recipient:
         query = query.where(OutboxMessage.recipient == recipient)

@@ -16,7 +16,7 @@ from portal.members.forms import AboutForm, ChannelsForm, ColleagueForm, Contact
     StatusForm, VisibilityForm
 from portal.members.logos import LogoError, delete_logo, logo_folder, save_logo
 from portal.members.models import Membership, OrgStatus, Region, Sector
-from portal.urls import enum_arg
+from portal.urls import enum_arg, page_arg
 
 bp = Blueprint("organisations", __name__)
 
@@ -48,7 +48,7 @@ def directory():
     """The member directory: live search, region and sector filters, pages; the URL keeps the search."""
     text = request.args.get("q", "").strip()[:100]
     region, sector = enum_arg(Region, "region"), enum_arg(Sector, "sector")
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     rows, total = organisations.directory(text, region, sector, page)
     return render("members/directory.html", "results", organisations=rows, total=total, page=page,
                   relation=organisations.directory_relation(current_user),
@@ -85,7 +85,7 @@ def _safe_cell(value):
 def public_list():
     """The public list of member organisations that chose to be listed, with their public fields only."""
     text = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     rows, total = organisations.directory(text, page=page, listed_only=True)
     return render("members/public_list.html", "results", organisations=rows, total=total, page=page, relation="public",
                   pages=max(1, -(-total // organisations.DIRECTORY_PAGE_SIZE)), filters={"q": text})

@@ -14,7 +14,7 @@ from portal.htmx import render, see_other
 from portal.members import APPLICATION_STATES, services
 from portal.members.forms import ApplicationForm, DecisionForm, ReplyForm
 from portal.members.models import Application, ApplicationStatus, Region, Sector
-from portal.urls import enum_arg
+from portal.urls import enum_arg, page_arg
 
 bp = Blueprint("members", __name__)
 
@@ -111,7 +111,7 @@ def approval_queue():
     status = enum_arg(ApplicationStatus, "status") or ApplicationStatus.PENDING.value
     region, sector = enum_arg(Region, "region"), enum_arg(Sector, "sector")
     text = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_arg()
     rows, has_next, counts = services.approval_queue(status, region, sector, text, page)
     return render("members/queue.html", "results", applications=rows, has_next=has_next, counts=counts,
                   filters={"status": status, "region": region or "", "sector": sector or "", "q": text}, page=page)

@@ -3,7 +3,7 @@
 import re
 
 from portal.auth.services import find_user_by_email
-from tests.auth.conftest import NEW_PASSWORD, PASSWORD, last_mail, link_in, login, post
+from tests.auth.conftest import NEW_PASSWORD, PASSWORD, csrf, last_mail, link_in, login, post
 
 
 def test_profile_name_and_language(app, people):
@@ -58,6 +58,40 @@ def test_email_change_is_confirmed_through_the_new_address(app, people):
         assert last_mail(people["member"]).subject == "อีเมลของคุณถูกเปลี่ยนแล้ว", "the old address is told"
     assert app.test_client().get(path).status_code == 400, "the link works once"
     assert login(app.test_client(), "nok.new@home.example").status_code == 303
+
+
+def test_the_current_address_hears_of_a_change_and_a_new_password_voids_it(app, people):
+    """Someone with a session and the password asks to move the account; the owner is told at once, and changing
+    the password (which ends every session) makes the link to the new address useless."""
+    intruder, owner = app.test_client(), app.test_client()
+    login(intruder, people["member"])
+    login(owner, people["member"])
+    post(intruder, "/account/email", {"email": "taker@elsewhere.example", "current": PASSWORD}, page="/account")
+    with app.app_context():
+        notice = last_mail(people["member"])
+        assert notice.subject == "มีคำขอเปลี่ยนอีเมลของบัญชีคุณ" and "taker@elsewhere.example" in notice.body_text
+        path = link_in(last_mail("taker@elsewhere.example"))
+    assert post(owner, "/account/password", {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+                page="/account").status_code == 303
+    assert intruder.get(path).status_code == 400
+    assert intruder.post(path, data={"csrf_token": csrf(intruder, "/login")}).status_code == 400
+    with app.app_context():
+        assert find_user_by_email(people["member"]) is not None
+        assert find_user_by_email("taker@elsewhere.example") is None
+
+
+def test_a_session_guesses_the_password_no_faster_than_the_login_form(app, people):
+    client = app.test_client()
+    login(client, people["member"])  # one of the account's 5 password checks a minute
+    for _ in range(4):
+        assert post(client, "/account/email", {"email": "other@home.example", "current": "a wrong guess"},
+                    page="/account").status_code == 422
+    for path, data in [("/account/email", {"email": "other@home.example", "current": PASSWORD}),
+                       ("/account/password", {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})]:
+        response = post(client, path, data, page="/account")
+        assert response.status_code == 429 and "มีคำขอมากเกินไป" in response.get_data(as_text=True)
+    assert login(app.test_client(), people["member"]).status_code == 429, "the login form counts the same guesses"
+    assert login(app.test_client(), people["coordinator"]).status_code == 303, "another account is not blocked"
 
 
 def test_email_change_to_a_taken_address_is_refused(app, people):

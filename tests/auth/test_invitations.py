@@ -206,3 +206,23 @@ def test_a_suspended_organisation_takes_in_nobody_until_reactivated(app, people)
     with app.app_context():
         [membership] = find_user_by_email("waiting@home.example").memberships
         assert membership.organisation_id == people["home_id"]
+
+
+def test_a_second_invitation_into_the_same_organisation_is_answered(app, people):
+    admin, newcomer = app.test_client(), app.test_client()
+    login(admin, people["org_admin"])
+    invite(admin, "twice@home.example", people["home_id"])
+    with app.app_context():  # the first invitation lapses; the admin invites again, then resends the first
+        first = db.session.scalar(sa.select(Invitation).where(Invitation.email == "twice@home.example"))
+        first.expires_at, first_id = first.expires_at.replace(year=2000), first.id
+        db.session.commit()
+    invite(admin, "twice@home.example", people["home_id"])
+    second_path, _ = _invitation_path_and_id(app, "twice@home.example")
+    assert post(admin, f"/invitations/{first_id}/resend", page="/invitations").status_code == 303
+    first_path, _ = _invitation_path_and_id(app, "twice@home.example")
+    assert first_path != second_path
+    assert accept(newcomer, second_path).status_code == 303
+    response = post(newcomer, first_path, page=first_path)
+    assert response.status_code == 409 and "คุณเป็นสมาชิกขององค์กรนี้อยู่แล้ว" in response.get_data(as_text=True)
+    with app.app_context():
+        assert len(find_user_by_email("twice@home.example").memberships) == 1
