@@ -24,8 +24,7 @@ def _account_key():
 
 
 def _password_account_key():
-    email = current_user.email if current_user.is_authenticated else request.form.get("email", "")
-    return "account:" + services.normalise_email(email)
+    return "account:" + current_user.email if current_user.is_authenticated else _account_key()
 
 
 def _limit(setting):
