@@ -39,10 +39,11 @@ def create_app(config=None):
     _register_blueprints(app)
     _register_commands(app)
 
-    from portal import errors, security
+    from portal import errors, htmx, security
 
     errors.init_app(app)
     security.init_app(app)
+    htmx.init_app(app)  # after security: after_request hooks run last-registered first, and its answer needs the headers
     return app
 
 

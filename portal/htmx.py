@@ -33,3 +33,17 @@ def see_other(location):
         response.headers["HX-Redirect"] = location
         return response
     return redirect(location, 303)
+
+
+def init_app(app):
+    """An htmx request that is answered with a redirect (the login page, when the session has ended) takes the whole
+    browser there: the request would otherwise follow it and swap a full page into a part of the page."""
+
+    @app.after_request
+    def redirect_the_page(response):
+        if is_htmx() and response.status_code in (301, 302, 303, 307, 308) and response.location:
+            redirected = make_response("", 200)
+            redirected.headers["HX-Redirect"] = response.location
+            redirected.vary.add("HX-Request")
+            return redirected
+        return response

@@ -17,6 +17,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from portal.auth.passwords import hash_password
+from portal.auth.services import end_all_sessions, find_user_by_email
 from portal.extensions import db
 from portal.members.models import Membership, Organisation, Region, Role, Sector
 from tests.browser.test_accounts import choose, deliver, log_in, nav, only_mail
@@ -401,3 +402,19 @@ def test_member_searches_filters_and_pages_through_the_directory_and_comes_back(
     member.set_viewport_size({"width": 390, "height": 844})
     assert fits_the_screen(member)
     screenshot(member, "5-directory-phone")
+
+    # Her sessions end elsewhere ("log out everywhere" in another browser): the next live search takes the whole
+    # page to the login form, not the login page into the results; logging in again brings the search back.
+    member.set_viewport_size({"width": 1280, "height": 800})
+    with server.app.app_context():
+        end_all_sessions(find_user_by_email("anong@cmu.example"))
+        db.session.commit()
+    member.get_by_role("searchbox", name="ค้นหา").press_sequentially("ตะวันตก 0", delay=20)
+    expect(member).to_have_url(re.compile(r"/login\?next="))
+    expect(member.get_by_role("heading", level=1)).to_have_text("เข้าสู่ระบบ")
+    expect(member.locator("#results")).to_have_count(0)
+    log_in(member, "anong@cmu.example", PASSWORD)
+    expect(member).to_have_url(re.compile(r"/directory\?"))
+    expect(member.get_by_role("searchbox", name="ค้นหา")).to_have_value("ตะวันตก 0")
+    expect(cards(member)).to_have_count(11)  # every word matches: ตะวันตก and 0 (01 to 09, 10 and 20)
+    screenshot(member, "6-back-after-logging-in-again")

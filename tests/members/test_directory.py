@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.auth.passwords import hash_password
+from portal.auth.services import end_all_sessions, find_user_by_email
 from portal.extensions import db
 from portal.members.models import Organisation, OrgStatus, Region, Role, Sector, search_texts, thai_sort_key
 from tests.auth.conftest import PASSWORD, login
@@ -223,3 +224,15 @@ def test_sqlite_filters_by_region_and_sector_through_indexes(app):
                     "EXPLAIN QUERY PLAN " + str(compiled), tuple(parameters[key] for key in compiled.positiontup)))
     assert "COVERING INDEX ix_organisation_region" in plans["count"], plans
     assert "INDEX ix_organisation_region" in plans["page"] and "TEMP B-TREE" not in plans["page"], plans
+
+
+def test_a_live_search_after_the_session_ended_takes_the_page_to_the_login(app, member):
+    """htmx would follow the redirect and put the login page inside the results: the whole page goes there instead."""
+    with app.app_context():
+        end_all_sessions(find_user_by_email("member@d.example"))  # e.g. "log out everywhere" in another browser
+        db.session.commit()
+    response = member.get("/directory?q=สื่อ", headers={"HX-Request": "true"})
+    assert response.status_code == 200 and response.get_data(as_text=True) == ""
+    assert response.headers["HX-Redirect"].startswith("/login?next=")
+    assert "Content-Security-Policy" in response.headers
+    assert member.get("/directory?q=สื่อ").status_code == 302, "a plain request is redirected as before"
