@@ -36,14 +36,21 @@ def see_other(location):
 
 
 def init_app(app):
-    """An htmx request that is answered with a redirect (the login page, when the session has ended) takes the whole
-    browser there: the request would otherwise follow it and swap a full page into a part of the page."""
+    """Answers to htmx requests that concern the whole page, not the part of it being replaced:
+    - a redirect (the login page, when the session has ended) takes the browser there: the request would otherwise
+      follow it and swap a full page into a part of the page;
+    - a refusal (403: the person's organisation was suspended meanwhile, say) reloads the page, which then says why:
+      htmx swaps no 4xx answer, and a generic "the request failed" would leave the person guessing."""
 
     @app.after_request
-    def redirect_the_page(response):
-        if is_htmx() and response.status_code in (301, 302, 303, 307, 308) and response.location:
+    def answer_for_the_page(response):
+        if not is_htmx():
+            return response
+        if response.status_code in (301, 302, 303, 307, 308) and response.location:
             redirected = make_response("", 200)
             redirected.headers["HX-Redirect"] = response.location
             redirected.vary.add("HX-Request")
             return redirected
+        if response.status_code == 403:
+            response.headers["HX-Refresh"] = "true"
         return response

@@ -13,13 +13,15 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import sqlalchemy as sa
 from PIL import Image
 from playwright.sync_api import expect
 
 from portal.auth.passwords import hash_password
 from portal.auth.services import end_all_sessions, find_user_by_email
 from portal.extensions import db
-from portal.members.models import Membership, Organisation, Region, Role, Sector
+from portal.members.models import Membership, Organisation, OrgStatus, Region, Role, Sector
+from portal.members.organisations import set_status
 from tests.browser.test_accounts import choose, deliver, log_in, nav, only_mail
 from tests.support.factories import make_org, make_user
 
@@ -259,7 +261,7 @@ def query_of(page):
 
 
 def test_member_searches_filters_and_pages_through_the_directory_and_comes_back(
-        new_page, server, screenshot):
+        new_page, server, screenshot, browser_problems):
     with server.app.app_context():
         own = make_org(slug="cmu", name_th="มหาวิทยาลัยเชียงใหม่ ฝ่ายสื่อสารองค์กร",
                        name_en="Chiang Mai University Corporate Communications", region=Region.NORTH,
@@ -418,3 +420,17 @@ def test_member_searches_filters_and_pages_through_the_directory_and_comes_back(
     expect(member.get_by_role("searchbox", name="ค้นหา")).to_have_value("ตะวันตก 0")
     expect(cards(member)).to_have_count(11)  # every word matches: ตะวันตก and 0 (01 to 09, 10 and 20)
     screenshot(member, "6-back-after-logging-in-again")
+
+    # Her organisation is suspended meanwhile: the next live search reloads the page, which says why.
+    with server.app.app_context():
+        coordinator = make_user("coord@network.example", is_admin=True)
+        set_status(db.session.scalar(sa.select(Organisation).where(Organisation.slug == "cmu")),
+                   OrgStatus.SUSPENDED, "ยังไม่ได้ต่ออายุสมาชิก", by=coordinator)
+        db.session.commit()
+    browser_problems.expect_http_error(403, "/directory")  # the refused search, then the page that says why
+    member.get_by_role("searchbox", name="ค้นหา").press("End")
+    member.get_by_role("searchbox", name="ค้นหา").press_sequentially("1", delay=20)
+    expect(member.get_by_role("heading", level=1)).to_have_text("คุณไม่สามารถเข้าถึงหน้าสำหรับสมาชิกได้")
+    expect(member.locator("main")).to_contain_text("ยังไม่ได้ต่ออายุสมาชิก")
+    expect(member.locator("#request-error")).to_be_hidden()
+    screenshot(member, "7-suspended-meanwhile")

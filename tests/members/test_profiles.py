@@ -193,6 +193,7 @@ def test_suspension_closes_member_pages_with_the_reason(orgs):
     assert closed.status_code == 403 and "ค้างการยืนยันข้อมูล" in closed.get_data(as_text=True)
     live_search = member.get("/directory?q=สำนักงาน", headers={"HX-Request": "true"})  # loads less than a page
     assert live_search.status_code == 403 and "ค้างการยืนยันข้อมูล" in live_search.get_data(as_text=True)
+    assert live_search.headers["HX-Refresh"] == "true", "htmx reloads the page, which then says why"
     assert "สำนักงานประชาสัมพันธ์บ้านเรา" not in client_as(orgs, "admin@other.example").get("/directory").get_data(as_text=True)
     with orgs.app_context():
         mail = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == "admin@home.example"))
