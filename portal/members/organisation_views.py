@@ -101,12 +101,15 @@ def profile(slug):
     """An organisation's profile, each group of fields shown only to those its visibility allows."""
     organisation = organisations.profile(slug)
     coordinator = current_user.is_authenticated and current_user.is_admin
-    if organisation is None or (organisation.status != OrgStatus.ACTIVE and not coordinator):
+    shown = organisation is not None and (organisation.status == OrgStatus.ACTIVE or coordinator)
+    if not current_user.is_authenticated and not (shown and organisation.listed_publicly):
+        # Visitors are asked to log in for any profile not on the public list, whether or not it exists: the answer
+        # tells nobody which unlisted organisations are members.
+        return login_manager.unauthorized()
+    if not shown:
         abort(404)
     relation = organisations.relation_to(current_user, organisation)
     if relation == "public" and not organisation.listed_publicly:
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
         return _closed()
     return _page(organisation, relation, status_form=StatusForm(), logo_form=LogoForm())
 

@@ -111,6 +111,8 @@ def test_members_cannot_edit_their_own_organisation(orgs):
 def test_visibility_for_visitors_members_and_coordinators(orgs):
     anonymous = orgs.test_client()
     assert anonymous.get("/organisations/home").status_code == 302, "not listed: visitors are asked to log in"
+    assert anonymous.get("/organisations/no-such-one").status_code == 302, "the same answer: no probing for members"
+    assert client_as(orgs, "admin@other.example").get("/organisations/no-such-one").status_code == 404
     listed = anonymous.get("/organisations/listed").get_data(as_text=True)
     assert "สมาคมเปิดเผย" in listed and "053 111 222" not in listed, "contact details are for members by default"
     assert "CSR" in listed, "expertise is public by default"
