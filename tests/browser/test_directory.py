@@ -253,7 +253,7 @@ def cards(page):
 
 
 def card_names(page):
-    return cards(page).locator("h3").all_inner_texts()
+    return cards(page).locator("h2").all_inner_texts()
 
 
 def query_of(page):

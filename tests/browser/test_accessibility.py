@@ -1,0 +1,66 @@
+"""Accessibility: axe-core (the engine browsers' own audits use) finds nothing on the portal's pages.
+
+Each kind of person opens the pages they use, in Thai, in Chromium; axe-core checks each page as rendered (names of
+controls, headings in order, contrast, table headers, landmarks...). One English page checks the other language.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from portal.auth.passwords import hash_password
+from portal.extensions import db
+from portal.mail.services import queue_mail
+from portal.members.models import Role
+from portal.members.services import confirm_application, submit_application
+from tests.browser.test_accounts import log_in
+from tests.support.factories import make_org, make_user
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "รหัสผ่านสำหรับทดสอบ-2569"
+PAGES = {
+    None: ["/", "/login", "/apply", "/organisations", "/password/reset", "/organisations/listed"],
+    "admin@home.example": ["/directory", "/directory?q=ประชาสัมพันธ์", "/organisations/home",
+                           "/organisations/home/about/edit", "/organisations/home/channels/edit", "/account",
+                           "/invitations"],
+    "coordinator@network.example": ["/admin/applications", "/admin/people", "/admin/audit", "/dev/mailbox/"],
+}
+
+
+def test_the_portal_s_pages_have_no_accessibility_violations(make_live_server, new_page):
+    server = make_live_server()
+    with server.app.app_context():
+        hashed = hash_password(PASSWORD)
+        home = make_org(slug="home", name_th="สำนักงานประชาสัมพันธ์จังหวัดน่าน", expertise=["สื่อสัมพันธ์"],
+                        phone="054 000 000", public_email="pr@home.example")
+        make_org(slug="listed", name_th="สมาคมประชาสัมพันธ์ภาคเหนือ", listed_publicly=True, expertise=["CSR"])
+        make_user("admin@home.example", home, Role.ORG_ADMIN, password_hash=hashed)
+        make_user("member@home.example", home, Role.MEMBER)
+        make_user("coordinator@network.example", is_admin=True, password_hash=hashed)
+        confirm_application(submit_application(
+            "th", name_th="ชมรมสื่อมวลชนแพร่", sector="media", region="north", province="แพร่",
+            applicant_name="ผู้สมัคร", applicant_position="ประธาน", applicant_email="applicant@phrae.example",
+            motivation="อยากร่วมงาน", description="ชมรม"))
+        queue_mail("someone@member.example", "main/announcement", "ประกาศ", name="สมชาย", message="ข้อความ")
+        db.session.commit()
+
+    axe = Axe()
+    found = []
+    for person, paths in PAGES.items():
+        page = new_page()
+        if person:
+            page.goto("/login")
+            log_in(page, person, PASSWORD)
+            page.wait_for_url(lambda url: "/login" not in url)
+        for path in paths:
+            page.goto(path)
+            for violation in axe.run(page).response["violations"]:
+                found.append(f"{path} ({person or 'visitor'}): {violation['id']} ({violation['impact']}): "
+                             f"{[node['target'] for node in violation['nodes']]}")
+    english = new_page(locale="en-GB")
+    english.goto("/")
+    english.get_by_role("button", name="English").click()
+    english.goto("/apply")
+    assert english.locator("html").get_attribute("lang") == "en"
+    found += [f"/apply (English): {v['id']}" for v in axe.run(english).response["violations"]]
+    assert not found, "\n".join(found)
