@@ -39,6 +39,9 @@ def _handle_unexpected(error):
     if isinstance(error, HTTPException):
         return _handle_http_error(error)
     log.exception("unhandled error on %s %s", request.method, request.path)
+    from portal.extensions import db
+
+    db.session.rollback()  # the page (its navigation loads the user's organisations) needs a usable session
     try:
         return _handle_http_error(InternalServerError())
     except Exception:  # the page itself failed (database down?): answer in plain words, in both languages
@@ -46,7 +49,21 @@ def _handle_unexpected(error):
         return "ขออภัย เกิดข้อผิดพลาด / Sorry, something went wrong.", 500, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+def _refuse_nul_characters():
+    """No text a person types holds a NUL character, and PostgreSQL cannot store one: such a request is refused
+    (400) before any view reads it, instead of failing on the way into the database."""
+    pairs = list(request.args.items(multi=True))
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in ("application/x-www-form-urlencoded",
+                                                                           "multipart/form-data"):
+        pairs += request.form.items(multi=True)
+        pairs += ((name, upload.filename or "") for name, upload in request.files.items(multi=True))
+    if any("\x00" in name or "\x00" in value for name, value in pairs):
+        return error_page(400)
+    return None
+
+
 def init_app(app):
-    """Register the error pages."""
+    """Register the error pages, and the refusal of NUL characters."""
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(Exception, _handle_unexpected)
+    app.before_request(_refuse_nul_characters)

@@ -5,10 +5,10 @@ extraction) and looked up through Flask-Babel like every other string.
 """
 
 import email_validator
-from flask_babel import gettext, lazy_gettext as _l, ngettext
+from flask_babel import get_translations, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form
-from wtforms.validators import ValidationError
+from wtforms.validators import Length, ValidationError
 
 WTFORMS_MESSAGES = [
     _l("Not a valid choice."),
@@ -24,14 +24,22 @@ WTFORMS_MESSAGES = [
 
 
 class _Translations:
+    """WTForms' translations: the page's catalogue, left unformatted. WTForms fills in the message's own values
+    (%(max)d...) itself; Flask-Babel's ngettext would format it at once with only %(num)s, and fail."""
+
     def gettext(self, string):
-        return gettext(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 _TRANSLATIONS = _Translations()
+
+
+def at_most(max_length):
+    """The one length limit of the portal's fields, with its message in the page's language."""
+    return Length(max=max_length, message=_l("Use at most %(max)d characters.", max=max_length))
 
 
 class PortalForm(FlaskForm):

@@ -207,3 +207,35 @@ def test_huge_numbers_in_urls_are_not_found_and_huge_pages_are_answered(world):
     assert len(answers) > 15
     assert {url: status for url, status in answers.items()
             if status != (200 if "page=" in url else 404)} == {}
+
+
+ODD_VALUES = ["", "ก" * 5000 + "<script>alert(1)</script>", "\x00", "-1", "1" * 30, "[]", "\u202eevil", "%"]
+FIELD_NAMES = sorted({name for expected in EXPECTED.values() for name in expected.get("data", {})}
+                     | {"name_en", "description", "website", "public_email", "phone", "tags", "channels-0-kind",
+                        "channels-0-url", "about", "contact", "expertise", "people", "listed_publicly", "confirm",
+                        "current", "next", "is_signatory", "applicant_email", "consent", "q", "page", "region"})
+
+
+@pytest.mark.parametrize("role", ["anonymous", "org_admin", "coordinator"])
+def test_odd_input_to_any_route_is_answered_never_fatal(world, role):
+    """Every route, sent empty forms, huge, NUL, negative, overlong-number and wildcard values in every field it might
+    read (and in its query string), answers with a page or a 4xx: no exception escapes (the testing app would raise
+    it here), no 500."""
+    app, user_ids, values = world
+    fatal = []
+    for rule, method in rules(app):
+        if rule.endpoint in ("auth.logout", "static"):
+            continue  # logging out ends the walk's session; static files read no input
+        url = rule.build({k: token_for(rule, v) if k == "token" else v for k, v in values.items()
+                          if k in rule.arguments})[1]
+        for odd in ODD_VALUES:
+            client = app.test_client()
+            if role != "anonymous":
+                with app.app_context():
+                    log_in(client, db.session.get(User, user_ids[role]).get_id())
+            fields = {name: odd for name in FIELD_NAMES}
+            response = client.open(url, method=method, query_string={"q": odd, "page": odd, "region": odd},
+                                   data=fields if method == "POST" else None)
+            if response.status_code >= 500:
+                fatal.append(f"{method} {url} with {odd[:12]!r}: {response.status_code}")
+    assert not fatal, fatal

@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, Selec
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from portal.auth.passwords import MAX_LENGTH, password_problem
-from portal.forms import MailAddress, PortalForm
+from portal.forms import MailAddress, PortalForm, at_most
 from portal.members import ROLE_NAMES
 
 REQUIRED = _l("This field is required.")
@@ -25,7 +25,7 @@ def _email_field(label):
 
 
 def _new_password_field(label):
-    return PasswordField(label, validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH * 4), _acceptable_password])
+    return PasswordField(label, validators=[DataRequired(REQUIRED), at_most(MAX_LENGTH * 4), _acceptable_password])
 
 
 def _acceptable_password(form, field):
@@ -41,12 +41,12 @@ def _confirm_field():
 
 class LoginForm(PortalForm):
     email = _email_field(_l("Email"))
-    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH * 4)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), at_most(MAX_LENGTH * 4)])
     remember = BooleanField(_l("Remember me on this device (30 days)"))
 
 
 class ReauthForm(PortalForm):
-    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH * 4)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), at_most(MAX_LENGTH * 4)])
 
 
 class ResetRequestForm(PortalForm):
@@ -59,25 +59,25 @@ class NewPasswordForm(PortalForm):
 
 
 class AcceptInvitationForm(PortalForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), at_most(200)])
     password = _new_password_field(_l("Password"))
     confirm = _confirm_field()
 
 
 class ProfileForm(PortalForm):
-    name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[DataRequired(REQUIRED), at_most(200)])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
 class ChangePasswordForm(PortalForm):
-    current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH * 4)])
+    current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED), at_most(MAX_LENGTH * 4)])
     password = _new_password_field(_l("New password"))
     confirm = _confirm_field()
 
 
 class ChangeEmailForm(PortalForm):
     email = _email_field(_l("New email address"))
-    current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED), Length(max=MAX_LENGTH * 4)])
+    current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED), at_most(MAX_LENGTH * 4)])
 
 
 class InvitationForm(PortalForm):

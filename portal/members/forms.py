@@ -6,24 +6,22 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, FieldList, FormField, SelectField, StringField, TextAreaField, \
     URLField
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Optional, ValidationError
 
 from portal.auth.forms import REQUIRED, choices
-from portal.forms import MailAddress, PortalForm, PortalSubform
+from portal.forms import MailAddress, PortalForm, PortalSubform, at_most
 from portal.members import CHANNEL_NAMES, REGION_NAMES, ROLE_NAMES, SECTOR_NAMES, VISIBILITY_NAMES
 from portal.members.models import DEFAULT_VISIBILITY
 
 
 def _text(label, max_length, required=True):
     checks = [DataRequired(REQUIRED)] if required else [Optional()]
-    return StringField(label, validators=[*checks, Length(max=max_length, message=_l(
-        "Use at most %(max)d characters.", max=max_length))], filters=[lambda v: v.strip() if v else v])
+    return StringField(label, validators=[*checks, at_most(max_length)], filters=[lambda v: v.strip() if v else v])
 
 
 def _long_text(label, max_length, required=True):
     checks = [DataRequired(REQUIRED)] if required else [Optional()]
-    return TextAreaField(label, validators=[*checks, Length(max=max_length, message=_l(
-        "Use at most %(max)d characters.", max=max_length))], filters=[lambda v: v.strip() if v else v])
+    return TextAreaField(label, validators=[*checks, at_most(max_length)], filters=[lambda v: v.strip() if v else v])
 
 
 def _needs_thai(form, field):
@@ -39,14 +37,14 @@ class ApplicationForm(PortalForm):
     region = SelectField(_l("Region"), choices=choices([("", "—"), *REGION_NAMES.items()]),
                          validators=[DataRequired(REQUIRED)])
     province = _text(_l("Province"), 80)
-    website = URLField(_l("Website"), validators=[Optional(), Length(max=300), URL(
+    website = URLField(_l("Website"), validators=[Optional(), at_most(300), URL(
         require_tld=True, message=_l("Enter a full web address, such as https://www.example.go.th"))])
     channels = _long_text(_l("Public PR channels (Facebook page, LINE official account, YouTube...), one per line"),
                           2000, required=False)
     description = _long_text(_l("What your organisation does, in a few sentences"), 2000)
     applicant_name = _text(_l("Your full name"), 200)
     applicant_email = EmailField(_l("Your work email"), validators=[
-        DataRequired(REQUIRED), Length(max=254), MailAddress()])
+        DataRequired(REQUIRED), at_most(254), MailAddress()])
     applicant_position = _text(_l("Your position"), 200)
     motivation = _long_text(_l("Why do you want to join the network?"), 3000)
     consent = BooleanField(_l("I have read the network's terms and agree to them on behalf of my organisation."),
@@ -98,10 +96,10 @@ class AboutForm(PortalForm):
 
 
 class ContactForm(PortalForm):
-    website = URLField(_l("Website"), validators=[Optional(), Length(max=300), URL(
+    website = URLField(_l("Website"), validators=[Optional(), at_most(300), URL(
         require_tld=True, message=_l("Enter a full web address, such as https://www.example.go.th"))])
     public_email = EmailField(_l("Public email"), validators=[
-        Optional(), Length(max=254), MailAddress()])
+        Optional(), at_most(254), MailAddress()])
     phone = _text(_l("Phone"), 40, required=False)
 
     def validate_phone(self, field):
@@ -116,7 +114,7 @@ class ContactForm(PortalForm):
 class ChannelForm(PortalSubform):
     # Rows left empty are ignored, so a kind is checked only where a link is given.
     kind = SelectField(_l("Kind"), choices=choices(CHANNEL_NAMES.items()), validate_choice=False)
-    url = URLField(_l("Link"), validators=[Optional(), Length(max=300), URL(
+    url = URLField(_l("Link"), validators=[Optional(), at_most(300), URL(
         require_tld=True, message=_l("Enter a full web address, such as https://www.example.go.th"))],
         filters=[lambda v: v.strip() if v else v])
 

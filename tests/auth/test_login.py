@@ -6,7 +6,7 @@ import pytest
 
 from portal.audit.models import AuditEvent
 from portal.extensions import db
-from tests.auth.conftest import PASSWORD, login, post, without_tokens
+from tests.auth.conftest import PASSWORD, csrf, login, post, without_tokens
 from tests.conftest import count
 
 
@@ -131,3 +131,10 @@ def test_rate_limits_can_live_in_redis(make_app, people):
     keys = store.keys(f"*{guesser}*")
     assert keys, "the counters are in Redis, where every web process sees them"
     store.delete(*keys, *store.keys(ip_counters))
+
+
+def test_an_overlong_password_is_answered_in_thai(client):
+    response = client.post("/login", data={"email": "somebody@member.example", "password": "ก" * 5000,
+                                           "csrf_token": csrf(client)})
+    assert response.status_code == 422
+    assert "ใช้ได้ไม่เกิน 512 ตัวอักษร" in response.get_data(as_text=True)

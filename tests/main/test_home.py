@@ -90,3 +90,11 @@ def test_session_cookie_is_httponly_and_samesite_lax(client):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert "Secure" not in cookie, "plain http in tests; production sets Secure (see test_factory)"
+
+
+def test_a_nul_character_anywhere_is_refused_before_any_view(client):
+    """PostgreSQL cannot store NUL: a request holding one is answered 400, in the visitor's language."""
+    for response in [client.get("/organisations?q=a%00b"),
+                     client.post("/apply", data={"name_th": "ชื่อ\x00", "csrf_token": csrf_token(client)})]:
+        assert response.status_code == 400 and "ระบบไม่เข้าใจคำขอนี้" in response.get_data(as_text=True)
+    assert client.get("/organisations?q=ab").status_code == 200
