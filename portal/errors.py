@@ -1,4 +1,4 @@
-"""Error pages in the visitor's language, for the codes a user can meet."""
+"""Error pages in the visitor's language, for the codes a user can meet; and the one request no page can take."""
 
 import logging
 

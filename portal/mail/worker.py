@@ -217,7 +217,7 @@ def deliver_batch(transport=None, size=None):
                 message = pending[0]
                 try:
                     if not message.recipient.isascii():  # smtplib would fail half-way through the transaction
-                        raise PermanentFailure("the address needs SMTPUTF8 (non-ASCII before the @)")
+                        raise PermanentFailure("the address is not ASCII: it would need SMTPUTF8")
                     send(envelope_from, message.recipient, build_message(message, sender, domain))
                 except PermanentFailure as error:
                     _mark_failed(message, error)
