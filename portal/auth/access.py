@@ -51,8 +51,12 @@ def can_administer(user, organisation):
         return False
     if user.is_admin:
         return True
-    return organisation.status == OrgStatus.ACTIVE and any(
-        m.organisation_id == organisation.id and m.role == Role.ORG_ADMIN for m in user.memberships)
+    return organisation.status == OrgStatus.ACTIVE and is_admin_of(user, organisation)
+
+
+def is_admin_of(user, organisation):
+    """Tell whether a person is one of an organisation's own admins (whatever its status)."""
+    return any(m.organisation_id == organisation.id and m.role == Role.ORG_ADMIN for m in user.memberships)
 
 
 def invitation_manager_required(view):

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, request, sen
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.auth.access import coordinator_required
+from portal.auth.access import can_administer, coordinator_required
 from portal.extensions import db, login_manager
 from portal.htmx import is_htmx, render, see_other
 from portal.members import REGION_NAMES, SECTOR_NAMES, organisations
@@ -93,7 +93,7 @@ def public_list():
 
 def _page(organisation, relation, editing=None, form=None, block=None, status=200, **extra):
     return render("members/profile.html", block, organisation=organisation, relation=relation, editing=editing,
-                  form=form, can_edit=organisations.can_edit(current_user, organisation), status=status, **extra)
+                  form=form, can_edit=can_administer(current_user, organisation), status=status, **extra)
 
 
 @bp.get("/organisations/<slug>")
@@ -118,7 +118,7 @@ def _editable(slug):
     organisation = organisations.profile(slug)
     if organisation is None:
         abort(404)
-    if not organisations.can_edit(current_user, organisation):
+    if not can_administer(current_user, organisation):
         if organisation.status != OrgStatus.ACTIVE:  # closed, as its profile is: its own people are told why
             abort(_closed() if organisations.relation_to(current_user, organisation) == "own" else 404)
         abort(403)

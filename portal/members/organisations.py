@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from portal.audit.services import record
-from portal.auth.access import can_administer
+from portal.auth.access import is_admin_of
 from portal.auth.models import User
 from portal.db import LIKE_ESCAPE, contains_pattern
 from portal.extensions import db
@@ -51,12 +51,6 @@ def suspended_organisations_of(user):
         Membership.user_id == user.id, Organisation.status == OrgStatus.SUSPENDED)).all()
 
 
-def can_edit(user, organisation):
-    """Organisation admins edit their own active organisation's profile and people; coordinators any (and the admins
-    are told)."""
-    return can_administer(user, organisation)
-
-
 def profile(slug):
     """An organisation with its people loaded, or None."""
     return db.session.scalar(sa.select(Organisation).where(Organisation.slug == slug).options(
@@ -81,7 +75,7 @@ def update_profile(organisation, section, values, by):
 
 def _tell_admins_of_coordinator_change(organisation, section, by):
     """A coordinator changes no organisation silently: its admins are mailed (its own admins' changes are not)."""
-    if not any(m.organisation_id == organisation.id and m.role == Role.ORG_ADMIN for m in by.memberships):
+    if not is_admin_of(by, organisation):
         emails.notify_admins_of_coordinator_edit(organisation, by, section, admins_of(organisation))
 
 
