@@ -191,11 +191,16 @@ def as_the_view_does(action, *args):
     return None
 
 
-def test_withdrawal_loses_to_an_approval_made_after_the_application_was_loaded(app, coordinator_elsewhere):
+def _pending_application(app):
+    """An application in the queue: its id and the applicant's private status page."""
     with app.app_context():
         application = make_application()
         db.session.commit()
-        application_id, status_page = application.id, f"/apply/status/{services.status_token(application)}"
+        return application.id, f"/apply/status/{services.status_token(application)}"
+
+
+def test_withdrawal_loses_to_an_approval_made_after_the_application_was_loaded(app, coordinator_elsewhere):
+    application_id, status_page = _pending_application(app)
     applicant = app.test_client()
     token = csrf(applicant, status_page)  # the applicant has the page open with the withdraw button
     with app.app_context():
@@ -218,10 +223,7 @@ def test_withdrawal_loses_to_an_approval_made_after_the_application_was_loaded(a
 
 
 def test_reply_loses_to_a_rejection_made_after_the_application_was_loaded(app, coordinator_elsewhere):
-    with app.app_context():
-        application = make_application()
-        db.session.commit()
-        application_id, status_page = application.id, f"/apply/status/{services.status_token(application)}"
+    application_id, status_page = _pending_application(app)
     assert decide(coordinator_elsewhere, application_id, "ask_info", "โปรดส่งหนังสือรับรอง").status_code == 303
     applicant = app.test_client()
     token = csrf(applicant, status_page)  # the applicant has the page open with the reply form
