@@ -1,5 +1,6 @@
 """The declarative base, column types and connection settings shared by every model."""
 
+import hashlib
 import sqlite3
 from datetime import datetime, timezone
 
@@ -48,6 +49,35 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)
+
+
+def serialise(session, key):
+    """Make the rest of the session's transaction run alone among the transactions serialised on the same `key`.
+
+    For a rule that reads before it writes ("an organisation keeps one admin", "the network keeps one coordinator"):
+    two requests checking at the same moment would both see the rule kept, and both break it. PostgreSQL takes a
+    transaction-level advisory lock on the key; SQLite takes its database write lock at once (BEGIN IMMEDIATE), which
+    serialises every writer. Read what the rule needs after this call, never before: the lock is held until the
+    transaction ends.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        number = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+        connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": number})
+    elif connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        # Python's sqlite3 opens a transaction only before a write; with none open, no write has been made yet.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def claim(session, model, *conditions, **values):
+    """Change one row in one conditional UPDATE; tell whether it was this caller's (True) or taken already (False).
+
+    For what may happen once (a link used, a state left): the database checks the conditions, not a loaded object
+    that may be stale, so of two requests at the same moment exactly one wins.
+    """
+    result = session.execute(sa.update(model).where(*conditions).values(**values)
+                             .execution_options(synchronize_session=False))
+    return result.rowcount == 1
 
 
 SQLITE_MMAP_SIZE = 128 * 1024 * 1024

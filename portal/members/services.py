@@ -16,7 +16,7 @@ from portal.audit.services import record
 from portal.auth import services as accounts
 from portal.auth.models import User
 from portal.auth.tokens import TokenError, make_token, read_token
-from portal.db import LIKE_ESCAPE, contains_pattern, utcnow
+from portal.db import LIKE_ESCAPE, claim, contains_pattern, utcnow
 from portal.extensions import db
 from portal.members import emails
 from portal.members.models import OPEN_APPLICATION_STATES, Application, ApplicationStatus, Organisation, OrgStatus
@@ -43,13 +43,8 @@ def _claim(application, allowed, refusal, **values):
     The database checks the state, not the loaded object, which may be stale: of two requests changing an application
     (a coordinator's decision, the applicant's reply or withdrawal), the first wins and the other saves nothing.
     """
-    result = db.session.execute(
-        sa.update(Application)
-        .where(Application.id == application.id, Application.status.in_(allowed))
-        .values(updated_at=utcnow(), **values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if not claim(db.session, Application, Application.id == application.id, Application.status.in_(allowed),
+                 updated_at=utcnow(), **values):
         db.session.rollback()
         raise refusal
     db.session.refresh(application)
@@ -100,9 +95,15 @@ def status_token(application):
 
 
 def confirm_application(application):
-    """The applicant confirmed the address: the application enters the queue; coordinators are told."""
-    application.status = ApplicationStatus.PENDING
-    application.submitted_at = utcnow()
+    """The applicant confirmed the address: the application enters the queue; coordinators are told.
+
+    Raises TokenError when the link was used meanwhile (the same link followed twice at once confirms once)."""
+    if not claim(db.session, Application, Application.id == application.id,
+                 Application.status == ApplicationStatus.UNCONFIRMED,
+                 status=ApplicationStatus.PENDING, submitted_at=utcnow(), updated_at=utcnow()):
+        db.session.rollback()
+        raise TokenError()
+    db.session.refresh(application)
     application.possible_duplicates = find_duplicates(application)
     emails.send_receipt(application, status_token(application))
     emails.notify_coordinators_of_new_application(application, coordinators())
@@ -186,7 +187,8 @@ def approve_application(application, note, by):
     db.session.add(organisation)
     db.session.flush()
     application.organisation = organisation
-    accounts.invite(application.applicant_email, organisation, "org_admin", by=by, language=application.language)
+    accounts.invite(application.applicant_email, organisation, "org_admin", by=by, language=application.language,
+                    from_approval=True)
     emails.send_approval(application)
     record("application.approved", application, actor=by, organisation=organisation.slug, note=note or None)
     return organisation

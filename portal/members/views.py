@@ -47,7 +47,10 @@ def confirm_application(token):
         return invalid_link(error, "application")
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.confirm_application(application)
+        try:
+            services.confirm_application(application)
+        except TokenError as error:  # confirmed meanwhile, by the same link followed twice at once
+            return invalid_link(error, "application")
         db.session.commit()
         return redirect(url_for("members.application_status", token=services.status_token(application)), 303)
     return render("members/confirm_application.html", form=form, application=application)

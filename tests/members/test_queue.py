@@ -1,6 +1,5 @@
 """The coordinators' approval queue and decisions: approve, ask for more information, decline; one decision wins."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,6 +14,7 @@ from portal.members.services import status_token
 from tests.auth.conftest import NEW_PASSWORD, csrf, last_mail, link_in, login, post
 from tests.conftest import count
 from tests.members.conftest import FORM, application_of_status_link, make_application
+from tests.support.race import race
 
 
 def mail_subjects(to):
@@ -162,18 +162,9 @@ def test_two_simultaneous_approvals_make_one_organisation_and_one_invitation(app
         login(client, email)
         page = f"/admin/applications/{application_id}"
         clients.append((client, csrf(client, page)))
-    start, answers = threading.Barrier(2), []
-
-    def approve(client, token):
-        start.wait()
-        answers.append(client.post(f"/admin/applications/{application_id}/decide",
-                                   data={"decision": "approve", "note": "", "csrf_token": token}).status_code)
-
-    threads = [threading.Thread(target=approve, args=pair) for pair in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    answers = race(*(lambda client=client, token=token: client.post(
+        f"/admin/applications/{application_id}/decide",
+        data={"decision": "approve", "note": "", "csrf_token": token}).status_code for client, token in clients))
     assert sorted(answers) == [303, 409]
     with app.app_context():
         assert count(Organisation) == 1 and count(Invitation) == 1
