@@ -58,6 +58,19 @@ class PortalSubform(Form):
             return _TRANSLATIONS
 
 
+def canonical_email(text):
+    """The one stored spelling of an address: what email_validator makes of it (a domain in full-width letters, with
+    an ideographic full stop or a combining mark, reads as the plain ASCII domain it names), in lower case; text that
+    is no valid address is only trimmed and lower-cased. Everything keyed on an address (accounts, rate limits) goes
+    through this, so that two spellings of one address are one address."""
+    text = (text or "").strip()
+    try:
+        text = email_validator.validate_email(text, check_deliverability=False, allow_smtputf8=False).ascii_email
+    except email_validator.EmailNotValidError:
+        pass
+    return text.lower()
+
+
 class MailAddress:
     """An email address the portal's mail can reach, made ready to store: checked by email_validator, with a Thai
     (internationalised) domain written in its ASCII form (ตัวอย่าง.ไทย as xn--...). Thai letters before the @ are

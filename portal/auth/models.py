@@ -64,6 +64,9 @@ class Invitation(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Sent by the approval of the organisation's application: it stands on the network's decision, not on the
+    # approving coordinator's own rights (an invitation by hand is revoked when its inviter loses the right to invite).
+    from_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     organisation: Mapped["Organisation"] = relationship()  # noqa: F821
     invited_by: Mapped[User | None] = relationship()

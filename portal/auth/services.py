@@ -14,8 +14,9 @@ from portal.auth import emails
 from portal.auth.models import Invitation, User, new_session_token
 from portal.auth.passwords import hash_password, password_problem, verify_password
 from portal.auth.tokens import TokenError, make_token, read_token
-from portal.db import utcnow
+from portal.db import claim, serialise, utcnow
 from portal.extensions import db
+from portal.forms import canonical_email
 from portal.members.models import Membership, OrgStatus, Role
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,8 @@ class AccountError(ValueError):
 
 
 def normalise_email(email):
-    """Return the address as stored: trimmed and lower-case."""
-    return email.strip().lower()
+    """Return the address as stored: its canonical spelling, lower-case (`portal.forms.canonical_email`)."""
+    return canonical_email(email)
 
 
 def find_user_by_email(email):
@@ -89,40 +90,64 @@ def update_profile(user, name, language):
 
 # Password reset
 
+def _fingerprint(value):
+    return hashlib.sha256((value or "").encode()).hexdigest()[:16]
+
+
 def _password_fingerprint(user):
     # Part of the reset token: once the password changes, every earlier reset link stops working.
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+    return _fingerprint(user.password_hash)
 
 
 def _sessions_fingerprint(user):
     # Part of the email-change token: ending every session (a new password, a reset, "log out everywhere") also
     # voids a change asked for from one of them.
-    return hashlib.sha256(user.session_token.encode()).hexdigest()[:16]
+    return _fingerprint(user.session_token)
+
+
+def _reset_token(user):
+    # Bound to the password (a link works until the password changes) and to the address it was mailed to (a link
+    # in the old mailbox stops working when the account moves to another address).
+    return make_token("password-reset", {"u": user.id, "p": _password_fingerprint(user), "e": _fingerprint(user.email)})
 
 
 def request_password_reset(email):
-    """Mail a reset link if an active account has this address; say nothing either way."""
+    """Mail a reset link if an active account has this address; say nothing either way, and do the same work: the
+    link and the mail are made for an unknown address too (and dropped), and the request is recorded either way."""
     user = find_user_by_email(email)
-    if user is None or not user.active:
-        return
-    token = make_token("password-reset", {"u": user.id, "p": _password_fingerprint(user)})
-    emails.send_password_reset(user, token)
-    record("auth.password_reset_requested", user, actor=user)
+    known = user is not None and user.active
+    if not known:  # a stand-in, never saved: the same token and mail are made for it
+        user = User(email=normalise_email(email), name="", language="th", password_hash="")
+    emails.send_password_reset(user, _reset_token(user), deliver=known)
+    if known:
+        record("auth.password_reset_requested", user, actor=user)
+    else:
+        record("auth.password_reset_requested", None, actor=None, email=user.email, account=False)
 
 
 def user_for_reset_token(token):
     """Return the user a reset link is for, or raise TokenError (expired, used, tampered, foreign)."""
     data = read_token("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
-    user = db.session.get(User, data.get("u", 0))
-    if user is None or not user.active or data.get("p") != _password_fingerprint(user):
+    user = db.session.get(User, data.get("u") or 0)
+    if (user is None or not user.active or data.get("p") != _password_fingerprint(user)
+            or data.get("e") != _fingerprint(user.email)):
         raise TokenError()
     return user
 
 
 def reset_password(user, password):
-    """Set a new password from a reset link: other sessions end and the user gets a notice."""
-    set_password(user, password)
-    user.email_confirmed_at = user.email_confirmed_at or utcnow()  # the link proved the address
+    """Set a new password from a reset link: other sessions end and the user gets a notice.
+
+    The link is used up in the same statement that sets the password (it holds the old password's fingerprint): of a
+    link posted several times at once, one sets the password and the others raise TokenError."""
+    check_password_rules(password)
+    if not claim(db.session, User, User.id == user.id, User.password_hash == user.password_hash,
+                 User.email == user.email, password_hash=hash_password(password), session_token=new_session_token(),
+                 email_confirmed_at=sa.func.coalesce(User.email_confirmed_at, utcnow())):  # the link proved the address
+        db.session.rollback()
+        raise TokenError()
+    db.session.refresh(user)
+    emails.send_password_changed(user)
     record("auth.password_reset", user, actor=user)
 
 
@@ -155,12 +180,23 @@ def email_change_for_token(token):
 
 
 def confirm_email_change(user, new_email):
-    """Move the account to the confirmed address and tell the old one."""
+    """Move the account to the confirmed address and tell the old one.
+
+    The move is claimed from the old address in one statement: the same link posted twice at once moves it once (the
+    other raises TokenError)."""
     if find_user_by_email(new_email):
         raise AccountError(_l("Another account uses this address."))
     old_email = user.email
-    user.email = new_email
-    user.email_confirmed_at = utcnow()
+    try:
+        moved = claim(db.session, User, User.id == user.id, User.email == old_email, email=new_email,
+                      email_confirmed_at=utcnow())
+    except sa.exc.IntegrityError as error:  # another account took the address meanwhile
+        db.session.rollback()
+        raise AccountError(_l("Another account uses this address.")) from error
+    if not moved:
+        db.session.rollback()
+        raise TokenError()
+    db.session.refresh(user)
     emails.send_email_changed_notice(user, old_email)
     record("auth.email_changed", user, actor=user, old_email=old_email, new_email=new_email)
 
@@ -176,8 +212,39 @@ def invitation_token(invitation):
     return make_token("invitation", {"i": invitation.id, "n": invitation.nonce})
 
 
-def invite(email, organisation, role, by, language="th"):
-    """Invite a person into an organisation with a role, and mail them the link."""
+def may_invite(user, organisation_id):
+    """Tell whether a person may (still) invite into an organisation: an active coordinator, or an active admin of it.
+
+    Read from the database, not from the person's loaded memberships, which a change in this transaction may have
+    made stale. (A suspended organisation's invitations wait for its reactivation: see `invitation_on_hold`.)"""
+    if user is None or not user.active:
+        return False
+    if user.is_admin:
+        return True
+    return db.session.scalar(sa.select(sa.exists().where(
+        Membership.user_id == user.id, Membership.organisation_id == organisation_id, Membership.role == Role.ORG_ADMIN)))
+
+
+def inviter_may_still_invite(invitation):
+    """Tell whether an invitation still stands: on the network's decision (an approval's), or on its inviter's rights."""
+    return invitation.from_approval or may_invite(invitation.invited_by, invitation.organisation_id)
+
+
+def revoke_invitations_beyond_rights(user, by):
+    """Revoke the pending invitations a person sent that they may no longer send (they were deactivated, demoted or
+    removed, or lost the coordinator role); return how many. Call it after any change that takes rights away."""
+    pending = db.session.scalars(sa.select(Invitation).where(
+        Invitation.invited_by_id == user.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
+        Invitation.expires_at > utcnow(), Invitation.from_approval.is_(False))).all()
+    revoked = [invitation for invitation in pending if not may_invite(user, invitation.organisation_id)]
+    for invitation in revoked:
+        invitation.revoked_at = utcnow()
+        record("auth.invitation_revoked", invitation, actor=by, email=invitation.email, reason="inviter_lost_rights")
+    return len(revoked)
+
+
+def invite(email, organisation, role, by, language="th", from_approval=False):
+    """Invite a person into an organisation with a role, and mail them the link (`from_approval`: see Invitation)."""
     email = normalise_email(email)
     existing = find_user_by_email(email)
     if existing and any(m.organisation_id == organisation.id for m in existing.memberships):
@@ -188,7 +255,7 @@ def invite(email, organisation, role, by, language="th"):
     if pending:
         raise AccountError(_l("This person already has a pending invitation; resend it instead."))
     invitation = Invitation(email=email, organisation=organisation, role=Role(role).value, invited_by=by,
-                            language=language, expires_at=_invitation_expiry())
+                            language=language, expires_at=_invitation_expiry(), from_approval=from_approval)
     db.session.add(invitation)
     db.session.flush()
     emails.send_invitation(invitation, invitation_token(invitation))
@@ -223,6 +290,8 @@ def invitation_for_token(token):
         raise TokenError()
     if not invitation.is_pending:
         raise TokenError(expired=invitation.expires_at <= utcnow() and not invitation.accepted_at)
+    if not inviter_may_still_invite(invitation):  # revoked when the rights were lost; checked again here
+        raise TokenError()
     return invitation
 
 
@@ -233,7 +302,10 @@ def invitation_on_hold(invitation):
 
 
 def accept_invitation(invitation, name=None, password=None, user=None):
-    """Accept an invitation: as a new person (name and password) or as the logged-in owner of the address."""
+    """Accept an invitation: as a new person (name and password) or as the logged-in owner of the address.
+
+    The invitation is used up first, in one conditional statement: of the same link posted twice at once, one
+    accepts and the other raises TokenError, as a used link does."""
     if invitation_on_hold(invitation):
         raise AccountError(_l("The organisation is suspended from the network: the invitation can be accepted once it "
                               "is reactivated."))
@@ -241,37 +313,71 @@ def accept_invitation(invitation, name=None, password=None, user=None):
         if find_user_by_email(invitation.email):
             raise AccountError(_l("An account with this address exists: log in to accept the invitation."))
         check_password_rules(password)
-        user = User(email=invitation.email, name=name.strip(), password_hash=hash_password(password),
-                    language=invitation.language, email_confirmed_at=utcnow())
-        db.session.add(user)
+        password_hash = hash_password(password)  # before the claim: the slow part stays out of the transaction
     elif user.email != invitation.email:
         raise AccountError(_l("This invitation is for another address."))
     elif any(m.organisation_id == invitation.organisation_id for m in user.memberships):
         raise AccountError(_l("You already belong to this organisation."))
+    if not claim(db.session, Invitation, Invitation.id == invitation.id, Invitation.nonce == invitation.nonce,
+                 Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), accepted_at=utcnow()):
+        db.session.rollback()
+        raise TokenError()
+    if user is None:
+        user = User(email=invitation.email, name=name.strip(), password_hash=password_hash,
+                    language=invitation.language, email_confirmed_at=utcnow())
+        db.session.add(user)
     db.session.add(Membership(user=user, organisation=invitation.organisation, role=Role(invitation.role)))
-    invitation.accepted_at = utcnow()
     record("auth.invitation_accepted", invitation, actor=user, email=user.email)
-    db.session.flush()  # a new person has an id (and session token) to log in with
+    try:
+        db.session.flush()  # a new person has an id (and session token) to log in with
+    except sa.exc.IntegrityError as error:  # the address or the membership was taken meanwhile (another invitation)
+        db.session.rollback()
+        raise AccountError(_l("An account with this address exists: log in to accept the invitation.")) from error
+    db.session.refresh(invitation)
     return user
 
 
 # Coordinators' tools
 
+def _keep_a_coordinator(user, by):
+    """Before a change that may take a coordinator away: serialise such changes, then check, on what the database
+    holds now, that the one making it is still an active coordinator and that another active one remains (of two
+    coordinators removing each other at the same moment, the second is refused)."""
+    serialise(db.session, "network-coordinators")
+    db.session.refresh(by)
+    db.session.refresh(user)
+    if not (by.active and by.is_admin):
+        raise AccountError(_l("You are no longer a network coordinator."))
+    if user.active and user.is_admin:
+        others = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+            User.is_admin, User.active, User.id != user.id))
+        if others == 0:
+            raise AccountError(_l("The network must keep at least one active coordinator."))
+
+
 def set_active(user, active, by):
-    """Deactivate (ending every session) or reactivate an account."""
+    """Deactivate (ending every session, revoking the invitations they sent) or reactivate an account."""
     if user.id == by.id and not active:
         raise AccountError(_l("You cannot deactivate your own account."))
+    if not active:
+        _keep_a_coordinator(user, by)
     user.active = active
     if not active:
         end_all_sessions(user)
+        revoke_invitations_beyond_rights(user, by)
     record("auth.user_reactivated" if active else "auth.user_deactivated", user, actor=by)
 
 
 def set_coordinator(user, is_admin, by):
-    """Make a person a coordinator, or end that role; the network always keeps one."""
+    """Make a person a coordinator, or end that role (revoking the invitations it let them send); the network always
+    keeps one."""
     if not is_admin and user.id == by.id:
         raise AccountError(_l("You cannot remove your own coordinator role."))
+    if not is_admin:
+        _keep_a_coordinator(user, by)
     user.is_admin = is_admin
+    if not is_admin:
+        revoke_invitations_beyond_rights(user, by)
     record("auth.coordinator_granted" if is_admin else "auth.coordinator_removed", user, actor=by)
 
 

@@ -122,7 +122,10 @@ def reset_password(token):
         return invalid_link(error, "password")
     form = NewPasswordForm()
     if form.validate_on_submit():
-        services.reset_password(user, form.password.data)
+        try:
+            services.reset_password(user, form.password.data)
+        except TokenError as error:  # used meanwhile: the same link posted twice at once sets one password
+            return invalid_link(error, "password")
         start_session(user)
         db.session.commit()
         flash(_("Your password has been changed. Every other session has been logged out."), "success")
@@ -147,6 +150,8 @@ def accept_invitation(token):
         try:
             user = services.accept_invitation(invitation, user=existing) if existing else services.accept_invitation(
                 invitation, name=form.name.data, password=form.password.data)
+        except TokenError as error:  # used meanwhile: the same link posted twice at once
+            return invalid_link(error, "invitation")
         except services.AccountError as error:  # e.g. already in the organisation through another invitation
             db.session.rollback()
             flash(str(error), "error")
@@ -244,6 +249,8 @@ def confirm_email(token):
     if form.validate_on_submit():
         try:
             services.confirm_email_change(user, new_email)
+        except TokenError as error:  # used meanwhile: the same link posted twice at once
+            return invalid_link(error, "email")
         except services.AccountError as error:
             flash(str(error), "error")
             return redirect(url_for("main.home"), 303)

@@ -1,11 +1,14 @@
 """Coordinators' tools: people, deactivation, the coordinator role, the audit log."""
 
+import pytest
 import sqlalchemy as sa
 
 from portal.audit.models import AuditEvent
+from portal.auth.models import User
 from portal.auth.services import find_user_by_email
 from portal.extensions import db
-from tests.auth.conftest import login, post
+from tests.auth.conftest import csrf, login, post
+from tests.support.race import race
 
 
 def user_id(app, email):
@@ -74,3 +77,29 @@ def test_non_coordinators_get_403(app, people):
     login(client, people["org_admin"])
     assert client.get("/admin/people").status_code == 403
     assert client.get("/admin/audit").status_code == 403
+
+
+def _second_coordinator(app, people):
+    with app.app_context():
+        find_user_by_email(people["org_admin"]).is_admin = True
+        db.session.commit()
+
+
+@pytest.mark.parametrize("action", ["remove-coordinator", "deactivate"])
+def test_two_coordinators_removing_each_other_at_once_leave_one(app, people, action):
+    _second_coordinator(app, people)
+    first, second = app.test_client(), app.test_client()
+    login(first, people["coordinator"])
+    login(second, people["org_admin"])
+    targets = user_id(app, people["org_admin"]), user_id(app, people["coordinator"])
+    tokens = csrf(first, "/admin/people"), csrf(second, "/admin/people")
+    answers = race(*(lambda client=client, target=target, token=token: client.post(
+        f"/admin/people/{target}/{action}", data={"csrf_token": token})
+        for client, target, token in zip((first, second), targets, tokens)))
+    assert [answer.status_code for answer in answers] == [303, 303]
+    with app.app_context():
+        left = db.session.scalars(sa.select(User.email).where(User.is_admin, User.active)).all()
+    assert len(left) == 1, "the network keeps one active coordinator"
+    refused = second if left == [people["coordinator"]] else first
+    assert "คุณไม่ได้เป็นผู้ประสานงานเครือข่ายแล้ว" in refused.get("/").get_data(as_text=True)
+

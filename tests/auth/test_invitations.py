@@ -5,12 +5,15 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from portal.audit.models import AuditEvent
 from portal.auth.models import Invitation, User
 from portal.auth.services import find_user_by_email
 from portal.extensions import db
+from portal.mail.models import OutboxMessage
 from portal.members.models import Membership, Role
 from tests.auth.conftest import NEW_PASSWORD, PASSWORD, csrf, last_mail, link_in, login, post
 from tests.conftest import count
+from tests.support.race import race
 
 
 def invite(client, email, organisation_id, role="member", language="th"):
@@ -226,3 +229,102 @@ def test_a_second_invitation_into_the_same_organisation_is_answered(app, people)
     assert response.status_code == 409 and "คุณเป็นสมาชิกขององค์กรนี้อยู่แล้ว" in response.get_data(as_text=True)
     with app.app_context():
         assert len(find_user_by_email("twice@home.example").memberships) == 1
+
+
+def _membership_id(app, email):
+    with app.app_context():
+        return db.session.scalar(sa.select(Membership.id).join(User).where(User.email == email))
+
+
+def _take_rights_away(app, people, loss, coordinator):
+    """Take away, through the portal as a coordinator would, the org admin's right to invite into 'home'."""
+    admin_id = _membership_id(app, people["org_admin"])
+    with app.app_context():
+        admin = find_user_by_email(people["org_admin"])
+        if loss == "coordinator role removed":
+            return post(coordinator, f"/admin/people/{admin.id}/remove-coordinator", page="/admin/people")
+        if loss == "deactivated":
+            return post(coordinator, f"/admin/people/{admin.id}/deactivate", page="/admin/people")
+    if loss == "demoted":
+        return post(coordinator, f"/organisations/home/people/{admin_id}", {"role": "member", "position": ""})
+    return post(coordinator, f"/organisations/home/people/{admin_id}/remove")
+
+
+@pytest.mark.parametrize("loss", ["deactivated", "demoted", "removed", "coordinator role removed"])
+def test_an_invitation_falls_when_its_inviter_loses_the_right_to_send_it(app, people, loss):
+    with app.app_context():  # a second admin keeps 'home' administered; for the last case the inviter coordinates
+        find_user_by_email(people["member"]).memberships[0].role = Role.ORG_ADMIN
+        find_user_by_email(people["org_admin"]).is_admin = loss == "coordinator role removed"
+        db.session.commit()
+    admin, coordinator, outsider = app.test_client(), app.test_client(), app.test_client()
+    login(admin, people["org_admin"])
+    login(coordinator, people["coordinator"])
+    into = people["other_id"] if loss == "coordinator role removed" else people["home_id"]
+    assert invite(admin, "outsider@elsewhere.example", into, role="org_admin").status_code == 303
+    path, invitation_id = _invitation_path_and_id(app, "outsider@elsewhere.example")
+    assert outsider.get(path).status_code == 200
+
+    assert _take_rights_away(app, people, loss, coordinator).status_code == 303
+    assert outsider.get(path).status_code == 400
+    assert accept(outsider, path).status_code == 400
+    with app.app_context():
+        assert find_user_by_email("outsider@elsewhere.example") is None
+        invitation = db.session.get(Invitation, invitation_id)
+        assert invitation.revoked_at is not None
+        revoked = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "auth.invitation_revoked",
+                                                                AuditEvent.target_id == invitation_id))
+        assert revoked.details["reason"] == "inviter_lost_rights"
+
+
+def test_an_inviter_s_rights_are_checked_again_at_acceptance(app, people):
+    """Even where nothing revoked the invitation (rights changed outside the portal's services), it is refused."""
+    admin, outsider = app.test_client(), app.test_client()
+    login(admin, people["org_admin"])
+    invite(admin, "outsider@elsewhere.example", people["home_id"], role="org_admin")
+    path, _ = _invitation_path_and_id(app, "outsider@elsewhere.example")
+    with app.app_context():
+        find_user_by_email(people["org_admin"]).memberships[0].role = Role.MEMBER
+        db.session.commit()
+    assert accept(outsider, path).status_code == 400
+    with app.app_context():
+        assert find_user_by_email("outsider@elsewhere.example") is None
+
+
+def test_an_approval_s_invitation_outlives_the_approving_coordinator_s_role(app, people):
+    from tests.members.conftest import make_application
+    from portal.members.services import approve_application
+
+    with app.app_context():
+        second = find_user_by_email(people["org_admin"])
+        second.is_admin = True
+        application = make_application()
+        approve_application(application, "", by=second)
+        db.session.commit()
+        path = link_in(db.session.scalar(sa.select(OutboxMessage).where(
+            OutboxMessage.recipient == "malee@nan-pr.example", OutboxMessage.subject.like("คำเชิญ%"))))
+    coordinator = app.test_client()
+    login(coordinator, people["coordinator"])
+    with app.app_context():
+        second_id = find_user_by_email(people["org_admin"]).id
+    assert post(coordinator, f"/admin/people/{second_id}/remove-coordinator", page="/admin/people").status_code == 303
+    assert accept(app.test_client(), path).status_code == 303, "the network's decision stands"
+
+
+def test_one_invitation_accepted_twice_at_once_makes_one_account(app, people):
+    admin = app.test_client()
+    login(admin, people["org_admin"])
+    invite(admin, "eager@home.example", people["home_id"])
+    path, _ = _invitation_path_and_id(app, "eager@home.example")
+    clients = [app.test_client() for _ in range(2)]
+    tokens = [csrf(client, path) for client in clients]
+    answers = race(*(lambda client=client, token=token: client.post(path, data={
+        "name": "ใจร้อน", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": token})
+        for client, token in zip(clients, tokens)))
+    codes = sorted(answer.status_code for answer in answers)
+    assert codes == [303, 400], codes
+    refused = next(answer for answer in answers if answer.status_code == 400)
+    assert "ลิงก์นี้ถูกใช้ไปแล้ว" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(User)
+                                 .where(User.email == "eager@home.example")) == 1
+        assert len(find_user_by_email("eager@home.example").memberships) == 1

@@ -138,3 +138,13 @@ def test_an_overlong_password_is_answered_in_thai(client):
                                            "csrf_token": csrf(client)})
     assert response.status_code == 422
     assert "ใช้ได้ไม่เกิน 512 ตัวอักษร" in response.get_data(as_text=True)
+
+
+def test_the_account_limit_holds_however_the_address_is_spelled(client, people):
+    """Full-width letters, an ideographic full stop or a combining mark in the domain reach the same account: they
+    count in its one budget (on main each spelling had five fresh tries)."""
+    spellings = ["member@home.example", "member@home.ｅｘａｍｐｌｅ", "member@home。example", "member@ho\u034fme.example",
+                 "MEMBER@HOME.EXAMPLE"]
+    for spelling in spellings:
+        assert login(client, spelling, "wrong password").status_code == 422
+    assert login(client, "member@home。ｅｘａｍｐｌｅ", PASSWORD).status_code == 429

@@ -3,13 +3,16 @@
 import time
 
 import pytest
+import sqlalchemy as sa
 
 from portal.auth.passwords import verify_password
 from portal.auth.services import find_user_by_email
 from portal.auth.tokens import make_token
+from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from tests.auth.conftest import NEW_PASSWORD, PASSWORD, last_mail, link_in, login, post, without_tokens
+from tests.auth.conftest import NEW_PASSWORD, PASSWORD, csrf, last_mail, link_in, login, post, without_tokens
 from tests.conftest import count
+from tests.support.race import race
 
 
 def ask(client, email):
@@ -103,3 +106,85 @@ def test_reset_requests_are_rate_limited_per_account(app, people):
     for _ in range(3):
         assert ask(client, people["member"]).status_code == 200
     assert ask(client, people["member"]).status_code == 429
+
+
+def test_reset_requests_are_limited_per_account_however_the_address_is_spelled(app, people):
+    """The limit counts the address the portal stores, not what was typed: full-width letters, an ideographic full
+    stop or a combining mark in the domain name the same mailbox."""
+    client = app.test_client()
+    spellings = ["member@home.example", "member@home.ｅｘａｍｐｌｅ", "member@home。example", "member@ho\u034fme.example"]
+    answers = [ask(client, spelling).status_code for spelling in spellings]
+    assert answers == [200, 200, 200, 429]
+    with app.app_context():
+        assert count(OutboxMessage) == 3
+
+
+def test_a_reset_link_stops_working_when_the_address_changes(app, people):
+    client = app.test_client()
+    ask(client, people["member"])
+    with app.app_context():
+        path = link_in(last_mail(people["member"]))
+        find_user_by_email(people["member"]).email = "moved@home.example"
+        db.session.commit()
+    response = client.get(path)
+    assert response.status_code == 400 and "ไม่สามารถใช้ลิงก์นี้ได้" in response.get_data(as_text=True)
+
+
+def test_one_link_posted_three_times_at_once_sets_one_password(app, people):
+    ask(app.test_client(), people["member"])
+    with app.app_context():
+        path = link_in(last_mail(people["member"]))
+    clients = [app.test_client() for _ in range(3)]
+    tokens = [csrf(client, path) for client in clients]
+    answers = race(*(lambda client=client, token=token, n=n: client.post(path, data={
+        "password": f"{NEW_PASSWORD} {n}", "confirm": f"{NEW_PASSWORD} {n}", "csrf_token": token})
+        for n, (client, token) in enumerate(zip(clients, tokens))))
+    codes = [answer.status_code for answer in answers]
+    assert sorted(codes) == [303, 400, 400], codes
+    for answer in answers:
+        if answer.status_code == 400:
+            assert "ลิงก์นี้ถูกใช้ไปแล้ว" in answer.get_data(as_text=True)
+    winner = codes.index(303)
+    with app.app_context():
+        member = find_user_by_email(people["member"])
+        assert verify_password(member.password_hash, f"{NEW_PASSWORD} {winner}")
+        changed = db.session.scalars(sa.select(OutboxMessage.subject).where(
+            OutboxMessage.recipient == people["member"])).all()
+        assert changed.count("รหัสผ่านของคุณถูกเปลี่ยนแล้ว") == 1
+
+
+def test_known_and_unknown_addresses_cost_the_same_work(app, people):
+    """The answer's time must not tell which addresses have accounts: the same templates are rendered and the same
+    statements run, but for the one INSERT of the mail that only a real account gets."""
+    from flask import template_rendered
+    from sqlalchemy import event
+
+    def work(email):
+        client = app.test_client()
+        token = csrf(client, "/password/reset")
+        templates, statements = [], []
+
+        def on_render(sender, template, context, **extra):
+            templates.append(template.name)
+
+        def on_execute(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement.split()[0] + " " + statement.split()[2 if statement.startswith(
+                ("INSERT", "DELETE")) else 1])
+
+        with template_rendered.connected_to(on_render, app):
+            event.listen(sa.engine.Engine, "before_cursor_execute", on_execute)
+            try:
+                client.post("/password/reset", data={"email": email, "csrf_token": token})
+            finally:
+                event.remove(sa.engine.Engine, "before_cursor_execute", on_execute)
+        return templates, statements
+
+    known_templates, known_statements = work(people["member"])
+    unknown_templates, unknown_statements = work("nobody@home.example")
+    assert known_templates == unknown_templates
+    assert "mail/auth/password_reset.html" in known_templates
+    extra = list(known_statements)
+    for statement in unknown_statements:
+        extra.remove(statement)
+    assert extra == ["INSERT outbox_message"], (known_statements, unknown_statements)
+

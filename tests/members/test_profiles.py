@@ -9,10 +9,11 @@ from portal.audit.models import AuditEvent
 from portal.auth.models import User
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from portal.members.models import Membership, OrgStatus, Role
+from portal.members.models import Membership, Organisation, OrgStatus, Role
 from tests.auth.conftest import csrf
 from tests.conftest import count
 from tests.members.conftest import client_as, organisation, save
+from tests.support.race import race
 
 
 ABOUT = {"name_th": "สำนักงานประชาสัมพันธ์บ้านเรา", "name_en": "Our Home PR Office", "sector": "government",
@@ -174,6 +175,45 @@ def test_the_last_organisation_admin_stays(orgs):
     with orgs.app_context():
         assert db.session.get(Membership, own_id).role == Role.ORG_ADMIN
 
+
+
+def _promote(app, email, active=True):
+    with app.app_context():
+        membership = db.session.scalar(sa.select(Membership).where(Membership.user.has(email=email)))
+        membership.role = Role.ORG_ADMIN
+        membership.user.active = active
+        db.session.commit()
+
+
+@pytest.mark.parametrize("change", ["demote", "remove"])
+def test_two_admins_taking_each_other_out_at_once_leave_one_admin(orgs, change):
+    _promote(orgs, "member@home.example")
+    first, second = client_as(orgs, "admin@home.example"), client_as(orgs, "member@home.example")
+    targets = _membership_id(orgs, "member@home.example"), _membership_id(orgs, "admin@home.example")
+    tokens = csrf(first, "/organisations/home"), csrf(second, "/organisations/home")
+    path = "/organisations/home/people/{}" + ("/remove" if change == "remove" else "")
+    answers = race(*(lambda client=client, target=target, token=token: client.post(
+        path.format(target), data={"role": "member", "position": "", "csrf_token": token})
+        for client, target, token in zip((first, second), targets, tokens)))
+    assert [answer.status_code for answer in answers] == [303, 303]
+    with orgs.app_context():
+        admins = db.session.scalars(sa.select(Membership).where(Membership.role == Role.ORG_ADMIN)
+                                    .join(Membership.organisation).where(Organisation.slug == "home")).all()
+        assert len(admins) == 1, "the organisation keeps an admin"
+        winner = admins[0].user.email
+    refused = second if winner == "admin@home.example" else first
+    assert "คุณไม่มีสิทธิ์เปลี่ยนแปลงบุคลากรขององค์กรนี้แล้ว" in refused.get("/organisations/home").get_data(as_text=True)
+
+
+def test_a_deactivated_admin_does_not_count_as_an_admin(orgs):
+    _promote(orgs, "member@home.example", active=False)
+    admin = client_as(orgs, "admin@home.example")
+    own_id = _membership_id(orgs, "admin@home.example")
+    token = csrf(admin, "/organisations/home")
+    admin.post(f"/organisations/home/people/{own_id}", data={"role": "member", "position": "", "csrf_token": token})
+    assert "องค์กรต้องมีผู้ดูแลข้อมูลองค์กรอย่างน้อยหนึ่งคน" in admin.get("/organisations/home").get_data(as_text=True)
+    with orgs.app_context():
+        assert db.session.get(Membership, own_id).role == Role.ORG_ADMIN
 
 def test_an_admin_cannot_touch_another_organisation_s_people(orgs):
     intruder = client_as(orgs, "admin@other.example")
