@@ -22,7 +22,11 @@ def create_app(config=None):
     app.config.update(config)
     app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config.setdefault("MAIL_SUPPRESS_SEND", False)
+    settings.derived(app.config)
     settings.check(app.config)
+    if app.config["PORTAL_ENV"] == "production" and settings.counts_per_process(app.config):
+        app.logger.warning("Rate limits count in this process's memory (RATELIMIT_STORAGE_URI=memory://): with more "
+                           "than one process each counts alone. Use Redis when several processes serve the portal.")
     os.makedirs(app.instance_path, exist_ok=True)  # the default SQLite file lives there
     if app.config["PORTAL_ENV"] == "testing":
         app.testing = True

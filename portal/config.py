@@ -52,6 +52,9 @@ def from_environment(instance_path, portal_env=None):
         "LANGUAGES": ("th", "en"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # While Redis is down the limits count per process (and a warning is logged) instead of every login failing;
+        # Flask-Limiter checks now and then whether Redis is back.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "MAIL_SERVER": mail_server,
         "MAIL_PORT": _int("MAIL_PORT", 25),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
@@ -77,11 +80,29 @@ def from_environment(instance_path, portal_env=None):
         "INVITATION_MAX_AGE": _int("INVITATION_MAX_AGE", 7 * 86400),
         "APPLICATION_CONFIRM_MAX_AGE": _int("APPLICATION_CONFIRM_MAX_AGE", 3 * 86400),
         "APPLICATION_RATE_LIMIT": os.environ.get("APPLICATION_RATE_LIMIT", "5 per hour;20 per day"),
+        "LOGO_RATE_LIMIT": os.environ.get("LOGO_RATE_LIMIT", "10 per minute;50 per day"),
         "LOGIN_RATE_LIMIT_IP": os.environ.get("LOGIN_RATE_LIMIT_IP", "30 per minute;200 per hour"),
         "LOGIN_RATE_LIMIT_ACCOUNT": os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "5 per minute;30 per hour"),
         "RESET_RATE_LIMIT_IP": os.environ.get("RESET_RATE_LIMIT_IP", "10 per minute;50 per hour"),
         "RESET_RATE_LIMIT_ACCOUNT": os.environ.get("RESET_RATE_LIMIT_ACCOUNT", "3 per hour"),
     }
+
+
+def derived(config):
+    """Settings that follow from others once they are all known (create_app calls this after any overrides)."""
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if not uri.startswith("sqlite"):
+        # A pooled connection may have died with a database restart: test it before use (one round trip), so that the
+        # first request on each warm process after a restart does not fail.
+        config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
+    if config["RATELIMIT_STORAGE_URI"].startswith(("redis://", "rediss://")):
+        # A Redis that hangs must not hang logins: give up within a second and count in memory meanwhile.
+        config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
+
+
+def counts_per_process(config):
+    """Tell whether the rate limits' counters live in each process's memory (not shared between processes)."""
+    return config["RATELIMIT_STORAGE_URI"].startswith("memory://")
 
 
 class ConfigurationError(RuntimeError):
@@ -100,6 +121,10 @@ def check(config):
             )
         if not config["MAIL_SERVER"]:
             raise ConfigurationError("MAIL_SERVER must be set in production: without it no mail leaves the portal.")
+        if counts_per_process(config) and _int("WEB_CONCURRENCY", 1) > 1:
+            raise ConfigurationError(
+                "RATELIMIT_STORAGE_URI is memory:// but WEB_CONCURRENCY runs several processes: each would count "
+                "login attempts on its own. Set RATELIMIT_STORAGE_URI=redis://host:6379 (or run one process).")
         if config["MAILBOX_ENABLED"]:
             raise ConfigurationError("MAILBOX_ENABLED cannot be on in production: the development mailbox shows "
                                      "coordinators every message, password-reset links included.")

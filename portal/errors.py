@@ -2,9 +2,12 @@
 
 import logging
 
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy import exc as sa_exc
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from portal.security import scrub_tokens
 
 log = logging.getLogger(__name__)
 
@@ -16,9 +19,13 @@ MESSAGES = {
     413: (_l("File too large"), _l("What you sent is larger than the portal accepts.")),
     429: (_l("Too many requests"), _l("You have tried too many times. Please wait a moment and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error happened on our side. It has been logged; please try again later.")),
+    503: (_l("The portal is busy for a moment"),
+          _l("The portal cannot reach its database just now. Nothing you sent was saved; please try again in a minute.")),
 }
 CSRF_MESSAGE = _l("This form has expired or did not come from this site. Please reload the page and try again.")
 KEPT_HEADERS = ("Allow", "Retry-After", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+RETRY_AFTER_SECONDS = 30
+PLAIN_FALLBACK = "ขออภัย เกิดข้อผิดพลาด / Sorry, something went wrong."
 
 
 def error_page(code, message=None):
@@ -35,18 +42,54 @@ def _handle_http_error(error):
     return body, status, headers
 
 
+def database_unavailable(error):
+    """Tell whether an error means the database cannot be reached now (down, restarting, a connection cut, a pool
+    with no free connection, SQLite locked too long), rather than a fault in the portal."""
+    return (isinstance(error, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError))
+            or bool(getattr(error, "connection_invalidated", False)))
+
+
+def _forget_the_session():
+    """Roll back what the request began; with the database gone even that can fail, and must not end the answer."""
+    from portal.extensions import db
+
+    try:
+        db.session.rollback()
+    except Exception as error:  # noqa: BLE001
+        log.warning("rollback after an error failed too: %s", _first_line(error))
+
+
+def _first_line(error):
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:300]
+
+
 def _handle_unexpected(error):
     if isinstance(error, HTTPException):
         return _handle_http_error(error)
-    log.exception("unhandled error on %s %s", request.method, request.path)
-    from portal.extensions import db
-
-    db.session.rollback()  # the page (its navigation loads the user's organisations) needs a usable session
+    _forget_the_session()
+    if database_unavailable(error):
+        # One line, no traceback: an outage would otherwise write a traceback with SQL for every request.
+        log.error("database unavailable on %s %s: %s", request.method, scrub_tokens(request.path), _first_line(error))
+        _as_visitor()  # the page's navigation would load the user from the database
+        failure = ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS)
+    else:
+        log.exception("unhandled error on %s %s", request.method, scrub_tokens(request.path))
+        failure = InternalServerError()
     try:
-        return _handle_http_error(InternalServerError())
-    except Exception:  # the page itself failed (database down?): answer in plain words, in both languages
-        log.exception("the error page failed too")
-        return "ขออภัย เกิดข้อผิดพลาด / Sorry, something went wrong.", 500, {"Content-Type": "text/plain; charset=utf-8"}
+        return _handle_http_error(failure)
+    except Exception as page_error:  # noqa: BLE001  (the page itself failed: answer in plain words, both languages)
+        log.error("the error page failed too: %s", _first_line(page_error))
+        headers = {"Content-Type": "text/plain; charset=utf-8"}
+        if failure.code == 503:
+            headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return PLAIN_FALLBACK, failure.code, headers
+
+
+def _as_visitor():
+    """Show the rest of this request's pages as to a visitor: Flask-Login keeps the loaded user in `g`."""
+    from portal.extensions import login_manager
+
+    g._login_user = login_manager.anonymous_user()
 
 
 def _refuse_nul_characters():

@@ -50,6 +50,15 @@ def test_production_refuses_to_start_without_mail_or_with_the_development_mailbo
         create_app()
 
 
+def test_production_refuses_several_processes_counting_rate_limits_alone(monkeypatch, tmp_path):
+    _production(monkeypatch, tmp_path)
+    monkeypatch.setenv("WEB_CONCURRENCY", "4")
+    with pytest.raises(ConfigurationError, match="RATELIMIT_STORAGE_URI"):
+        create_app()
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
+    assert create_app().config["RATELIMIT_STORAGE_OPTIONS"]["socket_timeout"] == 1, "a hung Redis is given up"
+
+
 def test_behind_a_trusted_proxy_each_client_keeps_its_own_address(monkeypatch, tmp_path):
     """Rate limits and the audit log see the client's address: the proxy's X-Forwarded-For when TRUSTED_PROXIES
     says a proxy sets it, and never a header a client could choose otherwise."""
@@ -115,4 +124,4 @@ def test_foreign_keys_are_enforced(app_ctx):
 
 def test_health_check(client):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json == {"status": "ok"}
+    assert response.status_code == 200 and response.json == {"status": "ok", "database": "ok"}

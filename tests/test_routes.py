@@ -35,6 +35,7 @@ WRONG_PASSWORD = {"current": "not my password", "password": "a new long password
 EXPECTED = {
     ("main.home", "GET"): EVERYONE,
     ("main.health", "GET"): EVERYONE,
+    ("main.liveness", "GET"): EVERYONE,
     ("main.set_language", "POST"): each(303, 303, 303, 303, 303, data={"language": "en", "next": "/"}),
     ("static", "GET"): EVERYONE,
     ("auth.login", "GET"): each(200, 303, 303, 303, 303),

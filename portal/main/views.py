@@ -1,5 +1,6 @@
 """Home page, language switch and health check."""
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, request, session
 from flask_login import current_user
 
@@ -33,5 +34,17 @@ def set_language():
 
 @bp.get("/healthz")
 def health():
-    """Answer 'ok' when the web process is up, for load balancers."""
+    """Answer 'ok' when the portal can serve: the process is up and its database answers (503 otherwise), for load
+    balancers, which should send no one to a process that can only say sorry."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503, {"Retry-After": "30"}
+    return {"status": "ok", "database": "ok"}
+
+
+@bp.get("/livez")
+def liveness():
+    """Answer 'ok' while the web process runs, whatever its database does (for a supervisor deciding on a restart)."""
     return {"status": "ok"}

@@ -11,8 +11,12 @@ from PIL import Image, UnidentifiedImageError
 
 ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP"}
 MAX_BYTES = 2 * 1024 * 1024
-MAX_PIXELS = 25_000_000  # a decompression bomb declares far more than any logo needs
 MAX_SIDE = 512
+# A logo is shown at 512 px. PNG and WebP decode whole: 2048 x 2048 RGBA is 16 MB, where the 5000 x 5000 PNG of
+# 107 KB that the old limit (25 million pixels) let in took 165 MB to decode.
+MAX_PIXELS = 2048 * 2048
+# JPEG decodes at 1/2, 1/4 or 1/8 of its size (Pillow's draft mode): a 5000 x 5000 photo decodes at 625 x 625.
+MAX_JPEG_PIXELS = 25_000_000
 
 
 class LogoError(ValueError):
@@ -47,10 +51,12 @@ def _open(data):
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ACCEPTED_FORMATS:
                 raise LogoError(_l("Upload a PNG, JPEG or WebP image."))
-            if probe.width * probe.height > MAX_PIXELS:
+            if probe.width * probe.height > (MAX_JPEG_PIXELS if probe.format == "JPEG" else MAX_PIXELS):
                 raise LogoError(_l("The image has too many pixels."))
             probe.verify()
             image = Image.open(io.BytesIO(data))
+            if image.format == "JPEG":
+                image.draft(None, (MAX_SIDE, MAX_SIDE))  # decode no larger than needed
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise LogoError(_l("The image has too many pixels.")) from error

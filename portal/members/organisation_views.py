@@ -4,12 +4,12 @@ import csv
 import io
 from functools import wraps
 
-from flask import Blueprint, abort, flash, make_response, redirect, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.auth.access import can_administer, coordinator_required
-from portal.extensions import db, login_manager
+from portal.extensions import db, limiter, login_manager
 from portal.htmx import is_htmx, render, see_other
 from portal.members import REGION_NAMES, SECTOR_NAMES, organisations
 from portal.members.forms import AboutForm, ChannelsForm, ColleagueForm, ContactForm, ExpertiseForm, LogoForm, \
@@ -178,6 +178,8 @@ def save_section(slug, section):
 
 @bp.post("/organisations/<slug>/logo")
 @login_required
+@limiter.limit(lambda: current_app.config["LOGO_RATE_LIMIT"], key_func=lambda: f"user:{current_user.id}",
+               scope="logo-upload")
 def upload_logo(slug):
     """Replace the logo with an uploaded image, checked and re-encoded."""
     organisation = _editable(slug)
