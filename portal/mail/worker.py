@@ -66,8 +66,11 @@ class SmtpTransport:
     @contextmanager
     def session(self):
         with _default_socket_timeout(current_app.config["MAIL_TIMEOUT"]):
-            with mail.connect() as connection:
-                yield lambda sender, recipient, data: self._send(connection.host, sender, recipient, data)
+            host = mail.connect().configure_host()
+            try:
+                yield lambda sender, recipient, data: self._send(host, sender, recipient, data)
+            finally:
+                _quit(host)
 
     @staticmethod
     def _send(host, sender, recipient, data):
@@ -85,6 +88,16 @@ class SmtpTransport:
             # may have begun, so that the next message starts clean.
             host.rset()
             raise
+
+
+def _quit(host):
+    """Say goodbye to the server, or just close a connection that is already broken."""
+    # Flask-Mail's own context manager sends QUIT whatever happened: on a connection a timeout has closed that fails
+    # with "please run connect() first", and that error replaced the one saying what went wrong.
+    try:
+        host.quit()
+    except (OSError, smtplib.SMTPException):
+        host.close()
 
 
 class MailboxTransport:

@@ -16,7 +16,7 @@ from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.mail.services import queue_mail, queue_many
 from tests.conftest import count
 from tests.support.databases import ROOT, flask_command
-from tests.support.smtp import SmtpSink
+from tests.support.smtp import SilentSmtpServer, SmtpSink
 
 THAI_SUBJECT = "ขอเชิญร่วมประชุมเครือข่ายประชาสัมพันธ์ ครั้งที่ 1/2569"
 THAI_BODY = "ขอเชิญผู้แทนองค์กรสมาชิกเข้าร่วมประชุม ณ ห้องประชุมชั้น 5 เวลา 13:30 น."
@@ -114,6 +114,25 @@ def test_server_down_then_up_delivers_every_message_once(make_app):
         assert set(statuses().values()) == {OutboxStatus.SENT}
     ids = sink.message_ids()
     assert len(ids) == 5 and len(set(ids)) == 5
+
+
+@pytest.mark.parametrize("greet", [True, False], ids=["silent-after-greeting", "silent-from-the-start"])
+def test_a_server_that_stops_answering_is_recorded_as_a_timeout(make_app, greet):
+    """The error kept is the one that happened (a timeout), not the failed QUIT on the closed connection after it."""
+    server = SilentSmtpServer(greet=greet).start()
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=1)
+    try:
+        with app.app_context():
+            message = queue_announcement("somchai@member.example")
+            db.session.commit()
+            result = worker.deliver_batch()
+            message = db.session.get(OutboxMessage, message.id)
+    finally:
+        server.stop()
+    assert (result.sent, result.retried) == (0, 1)
+    assert message.status == OutboxStatus.QUEUED and message.attempts == 1
+    assert "timed out" in message.last_error and "connect()" not in message.last_error, message.last_error
+    assert result.errors == [message.last_error]
 
 
 def test_permanent_refusal_fails_at_once_and_others_still_go(smtp_app, smtp):
