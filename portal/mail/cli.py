@@ -1,5 +1,6 @@
 """`flask outbox work` and `flask outbox status`."""
 
+import logging
 import signal
 
 import click
@@ -20,6 +21,8 @@ def work_command(until_empty, batch_size, poll):
 
     if batch_size:
         current_app.config["OUTBOX_BATCH_SIZE"] = batch_size
+    if not logging.getLogger().handlers:  # a service's log: one timestamped line per event, unless set up already
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     stopping = []
     # On SIGTERM or SIGINT finish the batch in hand, then stop: nothing is left half-recorded.
     for sig in (signal.SIGTERM, signal.SIGINT):
