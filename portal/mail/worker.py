@@ -27,6 +27,7 @@ from portal.mail.models import OutboxMessage, OutboxStatus
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(hours=6)
+ABANDONED = "every attempt's worker stopped before finishing"
 # A database that stops answering (a restart, a failover, its connections cut) does not stop the worker: it waits,
 # 1 s at first and doubling up to 30 s, and tries again on fresh connections.
 DATABASE_RETRY_FIRST = 1
@@ -141,14 +142,14 @@ def claim_batch(size, token=None):
     lease = timedelta(seconds=current_app.config["OUTBOX_LEASE_SECONDS"])
     # A message whose every attempt ended with its worker gone (killed, or crashed on it) is dead, not claimed again:
     # one such message must not hold up the ones behind it for ever.
-    db.session.execute(
+    abandoned = db.session.execute(
         sa.update(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_expires_at < utcnow(),
                OutboxMessage.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"])
-        .values(status=OutboxStatus.DEAD, claimed_by=None, lease_expires_at=None,
-                last_error="every attempt's worker stopped before finishing")
+        .values(status=OutboxStatus.DEAD, claimed_by=None, lease_expires_at=None, last_error=ABANDONED)
+        .returning(OutboxMessage.id, OutboxMessage.recipient, OutboxMessage.attempts)
         .execution_options(synchronize_session=False)
-    )
+    ).all()
     due = _due()
     candidates = (
         sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(size)
@@ -162,6 +163,8 @@ def claim_batch(size, token=None):
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
+    for message_id, recipient, attempts in abandoned:
+        _warn_dead(message_id, recipient, attempts, ABANDONED)
     messages = db.session.scalars(
         sa.select(OutboxMessage)
         .where(OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.SENDING)
@@ -215,15 +218,24 @@ def _mark_failed(message, error):
 
 
 def _mark_retry(message, error, result):
-    """Put a message back with exponential backoff, or mark it dead after the last attempt."""
+    """Put a message back with exponential backoff, or mark it dead after the last attempt; tell whether it died."""
     config = current_app.config
     if message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
         _record(message, status=OutboxStatus.DEAD, last_error=str(error)[:2000])
         result.dead += 1
-        return
+        return True
     delay = min(timedelta(seconds=config["OUTBOX_BACKOFF_SECONDS"] * 2 ** (message.attempts - 1)), MAX_BACKOFF)
     _record(message, status=OutboxStatus.QUEUED, next_attempt_at=utcnow() + delay, last_error=str(error)[:2000])
     result.retried += 1
+    return False
+
+
+def _warn_dead(message_id, recipient, attempts, reason):
+    """Log, once it is committed, that a message was given up: the line operators are alerted by."""
+    # The domain only: enough to see an outage at one provider, without a person's address in the log.
+    reason = " ".join(str(reason).split())[:200]
+    log.warning("outbox: message %s to @%s given up after %s attempts: %s", message_id, recipient.rpartition("@")[2],
+                attempts, reason)
 
 
 class Worker:
@@ -294,8 +306,10 @@ class Worker:
                         result.failed += 1
                         db.session.commit()
                     except TemporaryFailure as error:
-                        _mark_retry(message, error, result)
+                        died = _mark_retry(message, error, result)
                         db.session.commit()
+                        if died:
+                            _warn_dead(message.id, message.recipient, message.attempts, error)
                     except (OSError, smtplib.SMTPException):
                         raise
                     except Exception as error:  # noqa: BLE001  (one message that cannot be built must not stop the rest)
@@ -314,9 +328,10 @@ class Worker:
             log.warning("outbox: mail server unavailable: %s", error)
             result.errors.append(str(error))
             db.session.rollback()
-            for message in pending:
-                _mark_retry(message, error, result)
+            died = [message for message in pending if _mark_retry(message, error, result)]
             db.session.commit()
+            for message in died:
+                _warn_dead(message.id, message.recipient, message.attempts, error)
 
     def run(self, until_empty=False, max_batches=None, poll_seconds=None, stop=lambda: False):
         """Deliver batches until told to stop; with `until_empty`, stop when nothing is due."""

@@ -176,6 +176,23 @@ def test_temporary_refusal_backs_off_exponentially_then_gives_up(make_app, smtp)
     assert smtp.messages == []
 
 
+def test_a_message_given_up_is_logged_as_a_warning_naming_only_the_domain(make_app, smtp, caplog):
+    """Operators are alerted by one WARNING line per dead message: its id, the recipient's domain (not the person's
+    address), the attempts and the reason."""
+    smtp.refusals["busy@member.example"] = "451 4.3.0 Try again later"
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, OUTBOX_MAX_ATTEMPTS=2)
+    with app.app_context(), caplog.at_level(logging.WARNING, logger="portal.mail.worker"):
+        message = queue_announcement("busy@member.example")
+        queue_announcement("fine@member.example")
+        db.session.commit()
+        worker.work(until_empty=True, poll_seconds=0)
+        assert db.session.get(OutboxMessage, message.id).status == OutboxStatus.DEAD
+    [line] = [r for r in caplog.records if "given up" in r.getMessage()]
+    assert line.levelno == logging.WARNING
+    assert line.getMessage() == (f"outbox: message {message.id} to @member.example given up after 2 attempts: "
+                                 "451 4.3.0 Try again later")
+
+
 def test_status_command_counts_each_state(app):
     with app.app_context():
         queue_announcement("a@member.example")
@@ -263,9 +280,9 @@ def test_a_message_that_cannot_be_sent_fails_alone_and_the_rest_go(smtp_app, smt
     assert [m["To"] for m in smtp.messages] == ["first@member.example", "last@member.example"]
 
 
-def test_a_message_whose_worker_always_dies_is_dead_and_the_rest_go(make_app, smtp):
+def test_a_message_whose_worker_always_dies_is_dead_and_the_rest_go(make_app, smtp, caplog):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp.port, OUTBOX_MAX_ATTEMPTS=3)
-    with app.app_context():
+    with app.app_context(), caplog.at_level(logging.WARNING, logger="portal.mail.worker"):
         poison = queue_announcement("poison@member.example")
         queue_announcement("next@member.example")
         db.session.flush()
@@ -276,6 +293,9 @@ def test_a_message_whose_worker_always_dies_is_dead_and_the_rest_go(make_app, sm
         poison = db.session.get(OutboxMessage, poison.id)
         assert poison.status == OutboxStatus.DEAD and "worker stopped" in poison.last_error
     assert [m["To"] for m in smtp.messages] == ["next@member.example"]
+    assert [r.getMessage() for r in caplog.records if "given up" in r.getMessage()] == [
+        f"outbox: message {poison.id} to @member.example given up after 3 attempts: every attempt's worker stopped "
+        "before finishing"]
 
 
 class TableOutage:
