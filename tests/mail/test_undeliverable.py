@@ -223,3 +223,24 @@ def test_the_list_is_paged(app):
     second = client.get("/admin/outbox?page=2").get_data(as_text=True)
     assert first.count('<tr id="outbox-message-') == PAGE_SIZE and "/admin/outbox?page=2" in first
     assert second.count('<tr id="outbox-message-') == 1 and "m0@member.example" in second
+
+
+def test_coordinators_see_a_notice_of_given_up_mail_on_every_page(outbox):
+    app, ids = outbox
+    coordinator = client_of(app, ids["coordinator"])
+    for path in ("/", "/admin/people", "/account"):
+        html = coordinator.get(path).get_data(as_text=True)
+        assert re.search(r'<a href="/admin/outbox">\s*มีอีเมล 2 ฉบับที่ส่งไม่ถึงผู้รับ</a>', html), path
+    assert "ส่งไม่ถึงผู้รับ</a>" not in client_of(app, ids["member"]).get("/").get_data(as_text=True)
+    assert "ส่งไม่ถึงผู้รับ</a>" not in client_of(app, None).get("/").get_data(as_text=True)
+    coordinator.post("/language", data={"language": "en", "next": "/", "csrf_token": token(coordinator, "/")})
+    assert "2 messages could not be delivered." in coordinator.get("/").get_data(as_text=True)
+    with app.app_context():
+        services.retry_messages(ids=[ids["old"]])
+        db.session.commit()
+    assert "1 message could not be delivered." in coordinator.get("/").get_data(as_text=True)
+    with app.app_context():
+        services.retry_messages()
+        db.session.commit()
+    html = coordinator.get("/").get_data(as_text=True)
+    assert "could not be delivered" not in html, "refused (failed) messages alone raise no notice"
