@@ -374,11 +374,11 @@ def _group_profile(stats, total):
     mime = cumulative("build_message", "portal/mail/mime.py")
     smtp_send = cumulative("sendmail", "smtplib.py")
     # Opening and closing the one connection per batch (connect, EHLO, QUIT).
-    smtp_connect = cumulative("__enter__", "flask_mail") + cumulative("__exit__", "flask_mail")
+    smtp_connect = cumulative("configure_host", "flask_mail") + cumulative("_quit", "portal/mail/worker.py")
     claim = cumulative("claim_batch", "portal/mail/worker.py")
     record = sum(cumulative(name, "portal/mail/worker.py") for name in ("_mark_sent", "_mark_failed", "_mark_retry"))
-    # Session commits made by deliver_batch itself (after a refusal; `_mark_sent` commits on its own connection).
-    commit = sum(cumulative_from("commit", path, "deliver_batch", "portal/mail/worker.py")
+    # Session commits made by the batch loop itself (after a refusal; `_mark_sent` commits on its own connection).
+    commit = sum(cumulative_from("commit", path, "_deliver", "portal/mail/worker.py")
                  for path in ("sqlalchemy/orm/scoping.py", "sqlalchemy/orm/session.py"))
     groups = {
         "MIME building (build_message)": mime,

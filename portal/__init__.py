@@ -95,12 +95,13 @@ def _register_labels(app):
 def _register_blueprints(app):
     from portal.admin.views import bp as admin_bp
     from portal.auth.views import bp as auth_bp
+    from portal.mail.outbox_views import bp as outbox_bp
     from portal.mail.views import bp as mail_bp
     from portal.main.views import bp as main_bp
     from portal.members.organisation_views import bp as organisations_bp
     from portal.members.views import bp as members_bp
 
-    for blueprint in (main_bp, auth_bp, members_bp, organisations_bp, admin_bp, mail_bp):
+    for blueprint in (main_bp, auth_bp, members_bp, organisations_bp, admin_bp, mail_bp, outbox_bp):
         app.register_blueprint(blueprint)
 
 

@@ -95,6 +95,9 @@ EXPECTED = {
     ("admin.reactivate", "POST"): COORDINATOR_ACTION,
     ("admin.make_coordinator", "POST"): COORDINATOR_ACTION,
     ("admin.remove_coordinator", "POST"): COORDINATOR_ACTION,
+    ("outbox.undeliverable", "GET"): COORDINATORS,
+    ("outbox.retry", "POST"): COORDINATOR_ACTION,
+    ("outbox.retry_dead", "POST"): COORDINATOR_ACTION,
     ("mailbox.index", "GET"): HIDDEN_MAILBOX,
     ("mailbox.show", "GET"): HIDDEN_MAILBOX,
     ("mailbox.html", "GET"): HIDDEN_MAILBOX,
@@ -202,8 +205,8 @@ def test_huge_numbers_in_urls_are_not_found_and_huge_pages_are_answered(world):
             url = rule.build({k: huge if k in numbers else token_for(rule, v) if k == "token" else v
                               for k, v in values.items() if k in rule.arguments})[1]
             answers[f"{method} {url}"] = client.open(url, method=method).status_code
-    for path in ["/admin/people", "/admin/audit", "/admin/applications", "/dev/mailbox/", "/directory",
-                 "/organisations"]:
+    for path in ["/admin/people", "/admin/audit", "/admin/applications", "/admin/outbox", "/dev/mailbox/",
+                 "/directory", "/organisations"]:
         answers[f"GET {path}?page={huge}"] = client.get(f"{path}?page={huge}").status_code
     assert len(answers) > 15
     assert {url: status for url, status in answers.items()

@@ -31,4 +31,5 @@ AUDIT_LABELS = {
     "organisation.colleague_removed": _l("Colleague removed"),
     "organisation.suspended": _l("Organisation suspended"),
     "organisation.reactivated": _l("Organisation reactivated"),
+    "outbox.retried": _l("Undeliverable mail queued again"),
 }

@@ -15,9 +15,10 @@ OUTBOX_STATUS_LABELS = {
 
 
 def init_app(app):
-    """Give templates the mail link builder and the outbox state names."""
+    """Give templates the mail link builder, the outbox state names and the count of given-up messages."""
     from portal.i18n import Labels
-    from portal.mail.services import mail_url
+    from portal.mail.services import dead_message_count, mail_url
 
     app.jinja_env.globals["mail_url"] = mail_url
+    app.jinja_env.globals["dead_message_count"] = dead_message_count
     app.jinja_env.globals["outbox_status_labels"] = Labels(OUTBOX_STATUS_LABELS)

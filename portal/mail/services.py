@@ -9,6 +9,7 @@ from jinja2 import nodes
 from flask_babel.speaklater import LazyString
 from markupsafe import escape
 
+from portal.audit.services import record
 from portal.db import utcnow
 from portal.extensions import db
 from portal.i18n import in_language
@@ -242,3 +243,55 @@ def outbox_counts():
         sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
     ).all())
     return {status.value: counts.get(status, 0) for status in OutboxStatus}
+
+
+UNDELIVERABLE = (OutboxStatus.DEAD, OutboxStatus.FAILED)
+PAGE_SIZE = 50
+
+
+def retry_messages(statuses=(OutboxStatus.DEAD,), ids=(), queued_since=None, queued_before=None, by=None):
+    """Queue dead or failed messages again, attempts reset, so that the next batch takes them; return how many.
+
+    Only messages in one of `statuses` change: running it twice, or naming a queued or sent message, changes nothing
+    more. `ids`, `queued_since` and `queued_before` (when the message was queued) narrow the choice. One audit event
+    records a retry that changed anything, by `by` (default: the logged-in person; none from the command line).
+    """
+    statuses = sorted({OutboxStatus(status) for status in statuses})
+    if not statuses or not set(statuses) <= set(UNDELIVERABLE):
+        raise ValueError(f"only dead or failed messages can be retried, not {statuses}")
+    ids = sorted(set(ids))
+    conditions = [OutboxMessage.status.in_(statuses)]
+    if ids:
+        conditions.append(OutboxMessage.id.in_(ids))
+    if queued_since is not None:
+        conditions.append(OutboxMessage.created_at >= queued_since)
+    if queued_before is not None:
+        conditions.append(OutboxMessage.created_at < queued_before)
+    changed = db.session.execute(
+        sa.update(OutboxMessage).where(*conditions)
+        .values(status=OutboxStatus.QUEUED, attempts=0, next_attempt_at=utcnow(), claimed_by=None,
+                lease_expires_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed:
+        record("outbox.retried", target=db.session.get(OutboxMessage, ids[0]) if len(ids) == 1 else None, actor=by,
+               count=changed, status=", ".join(statuses), messages=ids or None,
+               queued_since=queued_since and queued_since.isoformat(timespec="seconds"),
+               queued_before=queued_before and queued_before.isoformat(timespec="seconds"))
+    return changed
+
+
+def undeliverable_messages(page=1):
+    """Dead and failed messages, newest first, one page; and whether there is a next one."""
+    rows = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.status.in_(UNDELIVERABLE)).order_by(OutboxMessage.id.desc())
+        .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def dead_message_count():
+    """How many messages were given up after their last attempt (one count on the status index)."""
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DEAD)
+    )

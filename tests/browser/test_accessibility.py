@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from portal.auth.passwords import hash_password
 from portal.extensions import db
+from portal.mail.models import OutboxStatus
 from portal.mail.services import queue_mail
 from portal.members.models import Role
 from portal.members.services import confirm_application, submit_application
@@ -23,7 +24,8 @@ PAGES = {
     "admin@home.example": ["/directory", "/directory?q=ประชาสัมพันธ์", "/organisations/home",
                            "/organisations/home/about/edit", "/organisations/home/channels/edit", "/account",
                            "/invitations"],
-    "coordinator@network.example": ["/admin/applications", "/admin/people", "/admin/audit", "/dev/mailbox/"],
+    "coordinator@network.example": ["/admin/applications", "/admin/people", "/admin/audit", "/admin/outbox",
+                                    "/dev/mailbox/"],
 }
 
 
@@ -42,6 +44,9 @@ def test_the_portal_s_pages_have_no_accessibility_violations(make_live_server, n
             applicant_name="ผู้สมัคร", applicant_position="ประธาน", applicant_email="applicant@phrae.example",
             motivation="อยากร่วมงาน", description="ชมรม"))
         queue_mail("someone@member.example", "main/announcement", "ประกาศ", name="สมชาย", message="ข้อความ")
+        given_up = queue_mail("gone@member.example", "main/announcement", "ประกาศ", name="สมชาย", message="ข้อความ")
+        db.session.flush()
+        given_up.status, given_up.attempts, given_up.last_error = OutboxStatus.DEAD, 8, "451 4.3.0 Try again later"
         db.session.commit()
 
     axe = Axe()

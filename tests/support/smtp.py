@@ -68,3 +68,37 @@ class SmtpSink:
     def message_ids(self):
         with self.lock:
             return [m["Message-ID"] for m in self.messages]
+
+
+class SilentSmtpServer:
+    """A mail server that takes the TCP connection and then never answers: after its greeting, or before it."""
+
+    def __init__(self, greet=True):
+        self.greet = greet
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._listener.settimeout(0.1)
+        self.port = self._listener.getsockname()[1]
+        self._stopping = threading.Event()
+        self._connections = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self):
+        while not self._stopping.is_set():
+            try:
+                connection, _ = self._listener.accept()
+            except TimeoutError:
+                continue
+            self._connections.append(connection)  # held open, unread, until stop()
+            if self.greet:
+                connection.sendall(b"220 silent.example ESMTP\r\n")
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._stopping.set()
+        self._thread.join()
+        for connection in self._connections:
+            connection.close()
+        self._listener.close()
