@@ -31,9 +31,11 @@ run: setup
 	  $(FLASK) outbox work --poll 1 & worker=$$!; \
 	  $(FLASK) run --host 127.0.0.1 --port 5000 --debug
 
-## Run every test: SQLite always, PostgreSQL when TEST_POSTGRES_URL is set, the browser journeys in Chromium.
+## Run every test: SQLite always, PostgreSQL when TEST_POSTGRES_URL is set, the browser journeys in Chromium; one
+## pytest worker per core (PYTEST_WORKERS=0 runs them in this process, e.g. to debug).
+PYTEST_WORKERS ?= auto
 test: setup chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
