@@ -26,11 +26,11 @@ def seed(database_url, count):
     """Add a coordinator and `count` pending applications (one INSERT), oldest first."""
     os.environ.update(portal_env(database_url))
     from portal import create_app
+    from portal.applications.models import Application
     from portal.auth.models import User
     from portal.auth.passwords import hash_password
     from portal.db import utcnow
     from portal.extensions import db
-    from portal.members.models import Application
 
     app = create_app()
     with app.app_context():

@@ -33,8 +33,17 @@ from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.web import (ROOT, Gunicorn, count_queries, log_in, logged_in_client, migrate,  # noqa: E402
-                       portal_env, warm_up, wrk)
+from bench.web import (  # noqa: E402
+    ROOT,
+    Gunicorn,
+    count_queries,
+    log_in,
+    logged_in_client,
+    migrate,
+    portal_env,
+    warm_up,
+    wrk,
+)
 
 RESULTS = os.path.join(ROOT, "bench", "results", "directory.json")
 ORGANISATIONS = 10_000
@@ -87,7 +96,7 @@ TAGS = ["การสื่อสารในภาวะวิกฤต", "ส�
 
 def organisation_rows(count, now):
     """`count` believable organisations, the same on every run; search_text and sort_key from the model's rules."""
-    from portal.members.models import search_texts, thai_sort_key
+    from portal.organisations.models import search_texts, thai_sort_key
 
     rng = random.Random(2569)
     sectors = list(SECTOR_WEIGHTS)
@@ -131,7 +140,7 @@ def seed(database_url, count):
     from portal.auth.passwords import hash_password
     from portal.db import utcnow
     from portal.extensions import db
-    from portal.members.models import Membership, Organisation, Role
+    from portal.organisations.models import Membership, Organisation, Role
 
     app = create_app()
     with app.app_context():
@@ -201,7 +210,7 @@ def main():
     app = seed(database_url, ORGANISATIONS)
     from bench import directory_floor
     from portal.extensions import db
-    from portal.members.models import Organisation, OrgStatus
+    from portal.organisations.models import Organisation, OrgStatus
 
     floor_app = directory_floor.create_app(database_url)
     with app.app_context():

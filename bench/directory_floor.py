@@ -1,8 +1,8 @@
 """The floor of the directory benchmark: the directory's search fragment with none of the portal's machinery.
 
-A minimal Flask + Flask-SQLAlchemy app. It runs the same query (portal.members.organisations.directory: the same
+A minimal Flask + Flask-SQLAlchemy app. It runs the same query (portal.organisations.directory.search: the same
 filters, order, limit and count query, on the portal's own models) and renders the same rows with the same template
-block (templates/members/directory.html, block "results"), and nothing else: no login or user loading, no CSRF, no
+block (templates/organisations/directory.html, block "results"), and nothing else: no login or user loading, no CSRF, no
 Flask-Babel (the Thai catalogue is installed once into Jinja instead of being looked up per request), no security
 headers, no rate limiter, no error pages.
 
@@ -23,10 +23,12 @@ from flask import Blueprint, Flask, make_response, request
 from jinja2_fragments.flask import render_block
 
 from portal import ROOT
-from portal import models  # noqa: F401  (every mapped class, so that the mappers configure)
+from portal.applications import models as _applications  # noqa: F401  (every mapped class, for the mappers)
+from portal.audit import models as _audit  # noqa: F401
 from portal.extensions import db
-from portal.members import REGION_NAMES, SECTOR_NAMES, organisations
-from portal.members.models import Region, Sector
+from portal.mail import models as _mail  # noqa: F401
+from portal.organisations import directory as directory_service
+from portal.organisations.models import Region, Sector
 
 LANGUAGE = "th"
 REGIONS, SECTORS = frozenset(Region), frozenset(Sector)
@@ -41,10 +43,9 @@ def directory():
     region = request.args.get("region") if request.args.get("region") in REGIONS else None
     sector = request.args.get("sector") if request.args.get("sector") in SECTORS else None
     page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = organisations.directory(text, region, sector, page)
-    body = render_block("members/directory.html", "results", organisations=rows, total=total, page=page,
+    found = directory_service.search(text, region, sector, page)
+    body = render_block("organisations/directory.html", "results", organisations=found,
                         relation="member",  # the bench's member is no coordinator
-                        pages=max(1, -(-total // organisations.DIRECTORY_PAGE_SIZE)),
                         filters={"q": text, "region": region or "", "sector": sector or ""})
     response = make_response(body)
     response.vary.add("HX-Request")  # as portal.htmx.render does
@@ -78,8 +79,8 @@ def create_app(database_url=None):
     app.jinja_env.install_gettext_translations(catalogue, newstyle=True)
     app.jinja_env.globals.update(
         current_language=LANGUAGE,
-        sector_names={code: catalogue.gettext(_msgid(name)) for code, name in SECTOR_NAMES.items()},
-        region_names={code: catalogue.gettext(_msgid(name)) for code, name in REGION_NAMES.items()})
+        sector_names={code: catalogue.gettext(_msgid(name)) for code, name in Sector.labels().items()},
+        region_names={code: catalogue.gettext(_msgid(name)) for code, name in Region.labels().items()})
     app.jinja_env.filters["org_name"] = lambda organisation: organisation.name_in(LANGUAGE)
     return app
 

@@ -284,9 +284,9 @@ def check_delivered(app, n):
 
 def load_messages(app):
     """The queued rows as (recipient, subject, text, html, built bytes), built outside any timing."""
-    import sqlalchemy as sa
     from email.utils import parseaddr
 
+    import sqlalchemy as sa
     from sqlalchemy.orm import selectinload
 
     from portal.extensions import db

@@ -1,5 +1,6 @@
 """PR Network Portal: the application factory."""
 
+import importlib
 import os
 
 from flask import Flask
@@ -8,9 +9,22 @@ from portal import config as settings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
+# The domains, from the bottom layer up (pyproject.toml's import-linter contract keeps the arrows pointing down).
+# Each is a package whose init_app(app) registers what it brings: models, blueprints, commands, token purposes,
+# audit labels, template labels and navigation entries. A new domain is its package and one line here.
+DOMAINS = (
+    "portal.audit",
+    "portal.mail",
+    "portal.auth",
+    "portal.organisations",
+    "portal.applications",
+    "portal.admin",
+    "portal.main",
+)
+
 
 def create_app(config=None):
-    """Create the portal: settings, extensions, blueprints, commands and error pages. No side effects."""
+    """Create the portal: settings, extensions, domains and error pages. No side effects."""
     app = Flask(
         __name__,
         template_folder=os.path.join(ROOT, "templates"),
@@ -40,8 +54,8 @@ def create_app(config=None):
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     _init_extensions(app)
-    _register_blueprints(app)
-    _register_commands(app)
+    for name in DOMAINS:
+        importlib.import_module(name).init_app(app)
 
     from portal import errors, htmx, security
 
@@ -52,7 +66,7 @@ def create_app(config=None):
 
 
 def _init_extensions(app):
-    from portal import i18n, models  # noqa: F401  (models: every table known to the metadata)
+    from portal import i18n, navigation
     from portal.db import include_in_migrations, render_migration_item
     from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
@@ -66,51 +80,4 @@ def _init_extensions(app):
                    default_translation_directories=os.path.join(ROOT, "portal", "translations"))
     limiter.init_app(app)
     i18n.init_app(app)
-
-    from portal import mail as mail_domain
-    from portal.auth.loader import init_login
-
-    init_login(login_manager)
-    mail_domain.init_app(app)
-    _register_labels(app)
-
-
-def _register_labels(app):
-    """Give templates the translated names of each domain's states and roles."""
-    from portal.audit import AUDIT_LABELS
-    from portal.auth import INVITATION_STATES
-    from portal.members import (APPLICATION_STATES, CHANNEL_NAMES, EXPERTISE_SUGGESTIONS, ORGANISATION_STATES,
-                                REGION_NAMES, ROLE_NAMES, SECTOR_NAMES, VISIBILITY_NAMES)
-
-    from portal.i18n import Labels, register_labels
-
-    labels = {"audit_labels": AUDIT_LABELS, "invitation_states": INVITATION_STATES, "role_names": ROLE_NAMES,
-              "sector_names": SECTOR_NAMES, "region_names": REGION_NAMES, "application_states": APPLICATION_STATES,
-              "channel_names": CHANNEL_NAMES, "visibility_names": VISIBILITY_NAMES,
-              "organisation_states": ORGANISATION_STATES}
-    register_labels(app, {name: Labels(names) for name, names in labels.items()})
-    app.jinja_env.globals["expertise_suggestions"] = EXPERTISE_SUGGESTIONS
-
-
-def _register_blueprints(app):
-    from portal.admin.views import bp as admin_bp
-    from portal.auth.views import bp as auth_bp
-    from portal.mail.outbox_views import bp as outbox_bp
-    from portal.mail.views import bp as mail_bp
-    from portal.main.views import bp as main_bp
-    from portal.members.organisation_views import bp as organisations_bp
-    from portal.members.views import bp as members_bp
-
-    for blueprint in (main_bp, auth_bp, members_bp, organisations_bp, admin_bp, mail_bp, outbox_bp):
-        app.register_blueprint(blueprint)
-
-
-def _register_commands(app):
-    from portal.cli import create_admin_command, demo_command
-    from portal.mail.cli import outbox_cli
-    from portal.members.cli import applications_cli
-
-    app.cli.add_command(outbox_cli)
-    app.cli.add_command(applications_cli)
-    app.cli.add_command(create_admin_command)
-    app.cli.add_command(demo_command)
+    navigation.init_app(app)

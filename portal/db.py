@@ -2,12 +2,13 @@
 
 import hashlib
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -78,6 +79,55 @@ def claim(session, model, *conditions, **values):
     result = session.execute(sa.update(model).where(*conditions).values(**values)
                              .execution_options(synchronize_session=False))
     return result.rowcount == 1
+
+
+def enum_column(cls):
+    """The column type of an enum: its values as strings (no native enum type, so adding a member needs no ALTER)."""
+    return sa.Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e],
+                   validate_strings=True, name=cls.__name__.lower())
+
+
+@dataclass
+class Page:
+    """One page of a list: its rows, its number, whether another follows, and the total when it was counted."""
+
+    items: list
+    number: int
+    has_next: bool
+    total: int | None = None
+    size: int | None = None
+
+    @property
+    def pages(self):
+        """How many pages the list has (when its total is known)."""
+        return max(1, -(-self.total // self.size)) if self.total is not None else None
+
+
+def fetch_page(session, query, number, size):
+    """Run `query` (a select of ORM entities) for page `number` of `size` rows: one more row is fetched to tell
+    whether another page follows, without counting."""
+    rows = session.scalars(query.limit(size + 1).offset((number - 1) * size)).all()
+    return Page(rows[:size], number, len(rows) > size)
+
+
+def on_commit(session, action):
+    """Run `action()` once the session's transaction commits (never if it rolls back): for what cannot be undone,
+    such as deleting a file that the change, were it rolled back, would still need."""
+    session.info.setdefault(_ON_COMMIT, []).append(action)
+
+
+_ON_COMMIT = "portal.on_commit"
+
+
+@event.listens_for(Session, "after_commit")
+def _run_on_commit(session):
+    for action in session.info.pop(_ON_COMMIT, []):
+        action()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session):
+    session.info.pop(_ON_COMMIT, None)
 
 
 SQLITE_MMAP_SIZE = 128 * 1024 * 1024

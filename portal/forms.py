@@ -5,10 +5,11 @@ extraction) and looked up through Flask-Babel like every other string.
 """
 
 import email_validator
-from flask_babel import get_translations, lazy_gettext as _l
+from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Form
-from wtforms.validators import Length, ValidationError
+from wtforms import EmailField, Form, SelectChoice, StringField, TextAreaField, URLField
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 WTFORMS_MESSAGES = [
     _l("Not a valid choice."),
@@ -40,6 +41,14 @@ _TRANSLATIONS = _Translations()
 def at_most(max_length):
     """The one length limit of the portal's fields, with its message in the page's language."""
     return Length(max=max_length, message=_l("Use at most %(max)d characters.", max=max_length))
+
+
+REQUIRED = _l("This field is required.")
+
+
+def choices(pairs):
+    """Turn (value, label) pairs into select choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class PortalForm(FlaskForm):
@@ -90,3 +99,36 @@ class MailAddress:
             raise ValidationError(_l("Enter a valid email address.")) from error
         if not field.data.isascii():  # an ASCII address stays as typed (a form shown again shows it so)
             field.data = address.ascii_email
+
+
+def email_field(label):
+    """A required email address field, checked and made ready to store (see MailAddress)."""
+    return EmailField(label, validators=[DataRequired(REQUIRED), Length(max=254, message=_l("The address is too long.")),
+                                         MailAddress()])
+
+
+class ConfirmForm(PortalForm):
+    """A form with nothing but its CSRF token, for buttons that act (POST) on a confirmation page."""
+
+
+def _strip(value):
+    return value.strip() if value else value
+
+
+def text_field(label, max_length, required=True):
+    """A one-line text field, trimmed, required unless told otherwise."""
+    checks = [DataRequired(REQUIRED)] if required else [Optional()]
+    return StringField(label, validators=[*checks, at_most(max_length)], filters=[_strip])
+
+
+def long_text_field(label, max_length, required=True):
+    """A text area, trimmed, required unless told otherwise."""
+    checks = [DataRequired(REQUIRED)] if required else [Optional()]
+    return TextAreaField(label, validators=[*checks, at_most(max_length)], filters=[_strip])
+
+
+def website_field(label):
+    """An optional full web address."""
+    return URLField(label, validators=[Optional(), at_most(300), URL(
+        require_tld=True, message=_l("Enter a full web address, such as https://www.example.go.th"))],
+        filters=[_strip])

@@ -6,8 +6,8 @@ from portal.auth.models import User
 from portal.auth.passwords import verify_password
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from portal.members.models import Membership, Organisation, Region, Role, Sector
-from tests.conftest import count
+from portal.organisations.models import Membership, Organisation, Region, Role, Sector
+from tests.support.databases import count
 
 
 def test_create_admin_with_password(app):

@@ -5,7 +5,7 @@ import pytest
 from portal.audit.models import AuditEvent
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
-from tests.conftest import count
+from tests.support.databases import count
 from tests.support.factories import log_in, make_user
 
 

@@ -114,7 +114,7 @@ def test_sqlite_connections_have_foreign_keys_wal_busy_timeout_and_mmap(app_ctx)
 
 
 def test_foreign_keys_are_enforced(app_ctx):
-    from portal.members.models import Membership, Role
+    from portal.organisations.models import Membership, Role
 
     db.session.add(Membership(user_id=999, organisation_id=999, role=Role.MEMBER))
     with pytest.raises(sa.exc.IntegrityError):

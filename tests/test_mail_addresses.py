@@ -3,10 +3,10 @@
 import pytest
 import sqlalchemy as sa
 
+from portal.applications.models import Application
 from portal.extensions import db
-from portal.members.models import Application
-from tests.auth.conftest import csrf
-from tests.members.conftest import FORM
+from tests.support.applications import FORM
+from tests.support.web import csrf
 
 
 def apply(client, email):

@@ -5,13 +5,19 @@ A new route without a declared expectation fails here: declare who may use it be
 
 import pytest
 
+from portal.applications.services import (
+    confirm_application,
+    status_token,
+    submit_application,
+)
 from portal.auth.models import User
-from portal.auth.services import invite
+from portal.auth.services import find_user_by_email
 from portal.extensions import db
 from portal.mail.services import queue_mail
-from portal.members.services import confirm_application, status_token, submit_application
-from portal.members.models import Role
-from tests.support.factories import log_in, make_org, make_user
+from portal.organisations.invitations import invite
+from portal.organisations.models import Organisation
+from tests.support.factories import log_in, make_user
+from tests.support.network import build_network
 
 ROLES = ["anonymous", "member", "other_org_admin", "org_admin", "coordinator"]
 LOGIN = 302  # Flask-Login sends visitors to the login page
@@ -47,31 +53,31 @@ EXPECTED = {
     ("auth.request_reset", "POST"): each(200, 200, 200, 200, 200, data={"email": "nobody@member.example"}),
     ("auth.reset_password", "GET"): BAD_LINK,
     ("auth.reset_password", "POST"): BAD_LINK,
-    ("auth.accept_invitation", "GET"): BAD_LINK,
-    ("auth.accept_invitation", "POST"): BAD_LINK,
+    ("invitations.accept", "GET"): BAD_LINK,
+    ("invitations.accept", "POST"): BAD_LINK,
     ("auth.confirm_email", "GET"): BAD_LINK,
     ("auth.confirm_email", "POST"): BAD_LINK,
     ("auth.account", "GET"): MEMBERS,
     ("auth.update_profile", "POST"): each(LOGIN, 303, 303, 303, 303, data={"name": "ชื่อใหม่", "language": "th"}),
     ("auth.change_password", "POST"): each(LOGIN, 422, 422, 422, 422, data=WRONG_PASSWORD),
     ("auth.change_email", "POST"): each(LOGIN, 422, 422, 422, 422, data=WRONG_PASSWORD),
-    ("auth.invitations", "GET"): each(LOGIN, 403, 200, 200, 200),
+    ("invitations.index", "GET"): each(LOGIN, 403, 200, 200, 200),
     # other_org_admin picks an organisation that is not theirs: refused as an invalid choice.
-    ("auth.send_invitation", "POST"): each(LOGIN, 403, 422, 303, 303, data={
+    ("invitations.send", "POST"): each(LOGIN, 403, 422, 303, 303, data={
         "email": "newcomer@member.example", "organisation": "{home_id}", "role": "member", "language": "th"}),
-    ("auth.resend_invitation", "POST"): each(LOGIN, 403, 403, 303, 303),
-    ("auth.revoke_invitation", "POST"): each(LOGIN, 403, 403, 303, 303),
-    ("members.apply", "GET"): EVERYONE,
-    ("members.apply", "POST"): each(422, 422, 422, 422, 422, data={"name_th": ""}),
-    ("members.application_sent", "GET"): EVERYONE,
-    ("members.confirm_application", "GET"): BAD_LINK,
-    ("members.confirm_application", "POST"): BAD_LINK,
-    ("members.application_status", "GET"): EVERYONE,  # a valid private link: anyone holding it sees the page
-    ("members.reply_to_application_question", "POST"): each(303, 303, 303, 303, 303, data={"reply": "คำตอบ"}),
-    ("members.withdraw_application", "POST"): each(303, 303, 303, 303, 303),
-    ("members.approval_queue", "GET"): COORDINATORS,
-    ("members.review_application", "GET"): COORDINATORS,
-    ("members.decide_application", "POST"): each(LOGIN, 403, 403, 403, 303, data={"decision": "ask_info",
+    ("invitations.resend", "POST"): each(LOGIN, 403, 403, 303, 303),
+    ("invitations.revoke", "POST"): each(LOGIN, 403, 403, 303, 303),
+    ("applications.apply", "GET"): EVERYONE,
+    ("applications.apply", "POST"): each(422, 422, 422, 422, 422, data={"name_th": ""}),
+    ("applications.application_sent", "GET"): EVERYONE,
+    ("applications.confirm_application", "GET"): BAD_LINK,
+    ("applications.confirm_application", "POST"): BAD_LINK,
+    ("applications.application_status", "GET"): EVERYONE,  # a valid private link: anyone holding it sees the page
+    ("applications.reply_to_application_question", "POST"): each(303, 303, 303, 303, 303, data={"reply": "คำตอบ"}),
+    ("applications.withdraw_application", "POST"): each(303, 303, 303, 303, 303),
+    ("applications.approval_queue", "GET"): COORDINATORS,
+    ("applications.review_application", "GET"): COORDINATORS,
+    ("applications.decide_application", "POST"): each(LOGIN, 403, 403, 403, 303, data={"decision": "ask_info",
                                                                                   "note": "ขอเอกสารเพิ่มเติม"}),
     ("organisations.directory", "GET"): each(LOGIN, 200, 200, 200, 200),
     ("organisations.directory_csv", "GET"): COORDINATORS,
@@ -95,9 +101,9 @@ EXPECTED = {
     ("admin.reactivate", "POST"): COORDINATOR_ACTION,
     ("admin.make_coordinator", "POST"): COORDINATOR_ACTION,
     ("admin.remove_coordinator", "POST"): COORDINATOR_ACTION,
-    ("outbox.undeliverable", "GET"): COORDINATORS,
-    ("outbox.retry", "POST"): COORDINATOR_ACTION,
-    ("outbox.retry_dead", "POST"): COORDINATOR_ACTION,
+    ("admin.undeliverable", "GET"): COORDINATORS,
+    ("admin.retry_message", "POST"): COORDINATOR_ACTION,
+    ("admin.retry_dead", "POST"): COORDINATOR_ACTION,
     ("mailbox.index", "GET"): HIDDEN_MAILBOX,
     ("mailbox.show", "GET"): HIDDEN_MAILBOX,
     ("mailbox.html", "GET"): HIDDEN_MAILBOX,
@@ -107,16 +113,14 @@ EXPECTED = {
 
 @pytest.fixture
 def world(make_app):
-    """An app (CSRF off: this wall tests authorisation) with one person of each role and sample objects."""
+    """The small network in an app with CSRF off (this wall tests authorisation), and sample objects of each kind."""
     app = make_app(WTF_CSRF_ENABLED=False)
+    network = build_network(app)
     with app.app_context():
-        home, other = make_org(), make_org()
-        people = {
-            "member": make_user(organisation=home, role=Role.MEMBER),
-            "org_admin": make_user(organisation=home, role=Role.ORG_ADMIN),
-            "other_org_admin": make_user(organisation=other, role=Role.ORG_ADMIN),
-            "coordinator": make_user(is_admin=True),
-        }
+        people = {role: find_user_by_email(network[key]) for role, key in (
+            ("member", "member"), ("org_admin", "org_admin"), ("other_org_admin", "other_admin"),
+            ("coordinator", "coordinator"))}
+        home = db.session.get(Organisation, network["home_id"])
         target = make_user(organisation=home)
         target_membership = target.memberships[0]
         # Two applications: the walk withdraws one through its status link and decides on the other.
@@ -141,8 +145,8 @@ def world(make_app):
 
 def token_for(rule, tokens):
     """A valid token where the route's expectation needs one (the private status link), else a bogus one."""
-    if rule.endpoint in ("members.application_status", "members.reply_to_application_question",
-                         "members.withdraw_application"):
+    if rule.endpoint in ("applications.application_status", "applications.reply_to_application_question",
+                         "applications.withdraw_application"):
         return tokens["application_status"]
     return "not-a-real-token"
 
@@ -168,8 +172,8 @@ def test_no_mutating_route_acts_on_get(world):
         if "GET" in rule.methods and "POST" in rule.methods:
             # A GET here must only show a page (a form or a confirmation): asserted per route in the domain tests.
             assert rule.endpoint in {"auth.login", "auth.reauthenticate", "auth.request_reset", "auth.reset_password",
-                                     "auth.accept_invitation", "auth.confirm_email", "members.apply",
-                                     "members.confirm_application"}, rule.rule
+                                     "invitations.accept", "auth.confirm_email", "applications.apply",
+                                     "applications.confirm_application"}, rule.rule
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -5,18 +5,6 @@ from flask_babel import lazy_gettext as _l
 from portal.mail.services import mail_url, queue_mail, render_mail
 
 
-def send_invitation(invitation, token):
-    """Invite a person to set up their account in an organisation."""
-    inviter = invitation.invited_by
-    queue_mail(
-        invitation.email, "auth/invitation", _l("Invitation to the PR Network Portal"),
-        language=invitation.language,
-        idempotency_key=f"invitation-{invitation.id}-{invitation.nonce}",
-        invitation=invitation, inviter_name=inviter.name if inviter else "",
-        link=mail_url("auth.accept_invitation", token=token),
-    )
-
-
 def send_password_reset(user, token, deliver=True):
     """Mail a single-use link to choose a new password.
 

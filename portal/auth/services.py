@@ -1,23 +1,21 @@
-"""Account rules: logging in, sessions, passwords, email changes, invitations, coordinators."""
+"""Account rules: logging in, sessions, passwords, email changes, coordinators."""
 
 import hashlib
 import logging
-from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from portal.audit.services import record
 from portal.auth import emails
-from portal.auth.models import Invitation, User, new_session_token
+from portal.auth.models import User, new_session_token
 from portal.auth.passwords import hash_password, password_problem, verify_password
-from portal.auth.tokens import TokenError, make_token, read_token
+from portal.auth.signals import rights_lost
 from portal.db import claim, serialise, utcnow
 from portal.extensions import db
 from portal.forms import canonical_email
-from portal.members.models import Membership, OrgStatus, Role
+from portal.tokens import TokenError, make_token, read_token
 
 log = logging.getLogger(__name__)
 
@@ -201,142 +199,6 @@ def confirm_email_change(user, new_email):
     record("auth.email_changed", user, actor=user, old_email=old_email, new_email=new_email)
 
 
-# Invitations
-
-def _invitation_expiry():
-    return utcnow() + timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
-
-
-def invitation_token(invitation):
-    """The token of the invitation's current link (resending makes a new one)."""
-    return make_token("invitation", {"i": invitation.id, "n": invitation.nonce})
-
-
-def may_invite(user, organisation_id):
-    """Tell whether a person may (still) invite into an organisation: an active coordinator, or an active admin of it.
-
-    Read from the database, not from the person's loaded memberships, which a change in this transaction may have
-    made stale. (A suspended organisation's invitations wait for its reactivation: see `invitation_on_hold`.)"""
-    if user is None or not user.active:
-        return False
-    if user.is_admin:
-        return True
-    return db.session.scalar(sa.select(sa.exists().where(
-        Membership.user_id == user.id, Membership.organisation_id == organisation_id, Membership.role == Role.ORG_ADMIN)))
-
-
-def inviter_may_still_invite(invitation):
-    """Tell whether an invitation still stands: on the network's decision (an approval's), or on its inviter's rights."""
-    return invitation.from_approval or may_invite(invitation.invited_by, invitation.organisation_id)
-
-
-def revoke_invitations_beyond_rights(user, by):
-    """Revoke the pending invitations a person sent that they may no longer send (they were deactivated, demoted or
-    removed, or lost the coordinator role); return how many. Call it after any change that takes rights away."""
-    pending = db.session.scalars(sa.select(Invitation).where(
-        Invitation.invited_by_id == user.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
-        Invitation.expires_at > utcnow(), Invitation.from_approval.is_(False))).all()
-    revoked = [invitation for invitation in pending if not may_invite(user, invitation.organisation_id)]
-    for invitation in revoked:
-        invitation.revoked_at = utcnow()
-        record("auth.invitation_revoked", invitation, actor=by, email=invitation.email, reason="inviter_lost_rights")
-    return len(revoked)
-
-
-def invite(email, organisation, role, by, language="th", from_approval=False):
-    """Invite a person into an organisation with a role, and mail them the link (`from_approval`: see Invitation)."""
-    email = normalise_email(email)
-    existing = find_user_by_email(email)
-    if existing and any(m.organisation_id == organisation.id for m in existing.memberships):
-        raise AccountError(_l("This person is already in the organisation."))
-    pending = db.session.scalar(sa.select(Invitation).where(
-        Invitation.email == email, Invitation.organisation_id == organisation.id,
-        Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), Invitation.expires_at > utcnow()))
-    if pending:
-        raise AccountError(_l("This person already has a pending invitation; resend it instead."))
-    invitation = Invitation(email=email, organisation=organisation, role=Role(role).value, invited_by=by,
-                            language=language, expires_at=_invitation_expiry(), from_approval=from_approval)
-    db.session.add(invitation)
-    db.session.flush()
-    emails.send_invitation(invitation, invitation_token(invitation))
-    record("auth.invitation_sent", invitation, actor=by, email=email, organisation=organisation.slug, role=role)
-    return invitation
-
-
-def resend_invitation(invitation, by):
-    """Send a fresh link (the old one stops working) with a new expiry."""
-    if invitation.accepted_at or invitation.revoked_at:
-        raise AccountError(_l("This invitation can no longer be resent."))
-    invitation.nonce = new_session_token()
-    invitation.expires_at = _invitation_expiry()
-    invitation.sent_at = utcnow()
-    emails.send_invitation(invitation, invitation_token(invitation))
-    record("auth.invitation_resent", invitation, actor=by, email=invitation.email)
-
-
-def revoke_invitation(invitation, by):
-    """Make an invitation's link stop working."""
-    if invitation.accepted_at:
-        raise AccountError(_l("This invitation was already accepted."))
-    invitation.revoked_at = invitation.revoked_at or utcnow()
-    record("auth.invitation_revoked", invitation, actor=by, email=invitation.email)
-
-
-def invitation_for_token(token):
-    """Return the pending invitation of a link, or raise TokenError (expired, used, revoked, resent, tampered)."""
-    data = read_token("invitation", token, current_app.config["INVITATION_MAX_AGE"])
-    invitation = db.session.get(Invitation, data.get("i", 0))
-    if invitation is None or invitation.nonce != data.get("n"):
-        raise TokenError()
-    if not invitation.is_pending:
-        raise TokenError(expired=invitation.expires_at <= utcnow() and not invitation.accepted_at)
-    if not inviter_may_still_invite(invitation):  # revoked when the rights were lost; checked again here
-        raise TokenError()
-    return invitation
-
-
-def invitation_on_hold(invitation):
-    """Tell whether an invitation waits for its organisation's reactivation: a suspended organisation takes in nobody
-    (the link keeps working until it expires)."""
-    return invitation.organisation.status != OrgStatus.ACTIVE
-
-
-def accept_invitation(invitation, name=None, password=None, user=None):
-    """Accept an invitation: as a new person (name and password) or as the logged-in owner of the address.
-
-    The invitation is used up first, in one conditional statement: of the same link posted twice at once, one
-    accepts and the other raises TokenError, as a used link does."""
-    if invitation_on_hold(invitation):
-        raise AccountError(_l("The organisation is suspended from the network: the invitation can be accepted once it "
-                              "is reactivated."))
-    if user is None:
-        if find_user_by_email(invitation.email):
-            raise AccountError(_l("An account with this address exists: log in to accept the invitation."))
-        check_password_rules(password)
-        password_hash = hash_password(password)  # before the claim: the slow part stays out of the transaction
-    elif user.email != invitation.email:
-        raise AccountError(_l("This invitation is for another address."))
-    elif any(m.organisation_id == invitation.organisation_id for m in user.memberships):
-        raise AccountError(_l("You already belong to this organisation."))
-    if not claim(db.session, Invitation, Invitation.id == invitation.id, Invitation.nonce == invitation.nonce,
-                 Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None), accepted_at=utcnow()):
-        db.session.rollback()
-        raise TokenError()
-    if user is None:
-        user = User(email=invitation.email, name=name.strip(), password_hash=password_hash,
-                    language=invitation.language, email_confirmed_at=utcnow())
-        db.session.add(user)
-    db.session.add(Membership(user=user, organisation=invitation.organisation, role=Role(invitation.role)))
-    record("auth.invitation_accepted", invitation, actor=user, email=user.email)
-    try:
-        db.session.flush()  # a new person has an id (and session token) to log in with
-    except sa.exc.IntegrityError as error:  # the address or the membership was taken meanwhile (another invitation)
-        db.session.rollback()
-        raise AccountError(_l("An account with this address exists: log in to accept the invitation.")) from error
-    db.session.refresh(invitation)
-    return user
-
-
 # Coordinators' tools
 
 def _keep_a_coordinator(user, by):
@@ -356,7 +218,8 @@ def _keep_a_coordinator(user, by):
 
 
 def set_active(user, active, by):
-    """Deactivate (ending every session, revoking the invitations they sent) or reactivate an account."""
+    """Deactivate (ending every session; the domains above undo what rested on the person's rights) or reactivate an
+    account."""
     if user.id == by.id and not active:
         raise AccountError(_l("You cannot deactivate your own account."))
     if not active:
@@ -364,12 +227,12 @@ def set_active(user, active, by):
     user.active = active
     if not active:
         end_all_sessions(user)
-        revoke_invitations_beyond_rights(user, by)
+        rights_lost.send(user, by=by)
     record("auth.user_reactivated" if active else "auth.user_deactivated", user, actor=by)
 
 
 def set_coordinator(user, is_admin, by):
-    """Make a person a coordinator, or end that role (revoking the invitations it let them send); the network always
+    """Make a person a coordinator, or end that role (the domains above undo what rested on it); the network always
     keeps one."""
     if not is_admin and user.id == by.id:
         raise AccountError(_l("You cannot remove your own coordinator role."))
@@ -377,7 +240,7 @@ def set_coordinator(user, is_admin, by):
         _keep_a_coordinator(user, by)
     user.is_admin = is_admin
     if not is_admin:
-        revoke_invitations_beyond_rights(user, by)
+        rights_lost.send(user, by=by)
     record("auth.coordinator_granted" if is_admin else "auth.coordinator_removed", user, actor=by)
 
 
@@ -394,12 +257,3 @@ def create_coordinator(email, password, name=""):
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
     record("auth.coordinator_created", user, actor=None)
     return user
-
-
-def invitations_for(organisations):
-    """The invitations into these organisations, newest first, with their organisation and inviter loaded."""
-    ids = [organisation.id for organisation in organisations]
-    return db.session.scalars(
-        sa.select(Invitation).where(Invitation.organisation_id.in_(ids)).order_by(Invitation.created_at.desc())
-        .options(selectinload(Invitation.organisation), selectinload(Invitation.invited_by)).limit(200)
-    ).all()

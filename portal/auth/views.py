@@ -1,20 +1,28 @@
-"""Logging in and out, password reset, invitations, account settings."""
+"""Logging in and out, password reset, account settings."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
-from flask_babel import get_locale
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import confirm_login, current_user, login_required, login_user, logout_user
+from flask_babel import lazy_gettext as _l
+from flask_login import confirm_login, current_user, login_required, logout_user
 
 from portal.auth import services
-from portal.auth.access import administered_organisations, can_administer, fresh_login_required, \
-    invitation_manager_required
-from portal.auth.forms import AcceptInvitationForm, ChangeEmailForm, ChangePasswordForm, ConfirmForm, \
-    InvitationForm, LoginForm, NewPasswordForm, ProfileForm, ReauthForm, ResetRequestForm, choices
-from portal.auth.models import Invitation
-from portal.auth.tokens import TokenError
+from portal.auth.access import fresh_login_required
+from portal.auth.forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    ProfileForm,
+    ReauthForm,
+    ResetRequestForm,
+)
+from portal.auth.sessions import start_session
 from portal.extensions import db, limiter
+from portal.forms import ConfirmForm
 from portal.htmx import render, see_other
+from portal.tokens import TokenError
 from portal.urls import safe_next
+from portal.web import invalid_link
 
 bp = Blueprint("auth", __name__)
 
@@ -38,21 +46,8 @@ _password_checks_per_account = limiter.shared_limit(_limit("LOGIN_RATE_LIMIT_ACC
                                                     methods=["POST"], key_func=_password_account_key)
 
 
-def start_session(user, remember=False):
-    """Log a user in with a new session (keeping only the language choice) and note the login."""
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
-    login_user(user, remember=remember)
-
-
-def invalid_link(error, kind):
-    """The page for a link that cannot be used: expired, used, tampered or for another purpose.
-
-    `kind` ("password", "invitation", "email" or "application") chooses the way forward the page offers.
-    """
-    return render("auth/invalid_link.html", expired=error.expired, kind=kind, status=400)
+def _invalid_reset_link(error):
+    return invalid_link(error, forward=(_l("Ask for a new password link"), url_for("auth.request_reset")))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -119,52 +114,18 @@ def reset_password(token):
     try:
         user = services.user_for_reset_token(token)
     except TokenError as error:
-        return invalid_link(error, "password")
+        return _invalid_reset_link(error)
     form = NewPasswordForm()
     if form.validate_on_submit():
         try:
             services.reset_password(user, form.password.data)
         except TokenError as error:  # used meanwhile: the same link posted twice at once sets one password
-            return invalid_link(error, "password")
+            return _invalid_reset_link(error)
         start_session(user)
         db.session.commit()
         flash(_("Your password has been changed. Every other session has been logged out."), "success")
         return redirect(url_for("main.home"), 303)
     return render("auth/reset_password.html", form=form, user=user, status=422 if form.errors else 200)
-
-
-@bp.route("/invitations/accept/<token>", methods=["GET", "POST"])
-def accept_invitation(token):
-    """Accept an invitation: set a name and password, or, for an existing account, join while logged in."""
-    try:
-        invitation = services.invitation_for_token(token)
-    except TokenError as error:
-        return invalid_link(error, "invitation")
-    if services.invitation_on_hold(invitation):
-        return render("auth/accept_invitation.html", invitation=invitation, on_hold=True, status=409)
-    existing = services.find_user_by_email(invitation.email)
-    form = ConfirmForm() if existing else AcceptInvitationForm()
-    if form.validate_on_submit():
-        if existing and (not current_user.is_authenticated or current_user.id != existing.id):
-            return redirect(url_for("auth.login", next=request.path), 303)
-        try:
-            user = services.accept_invitation(invitation, user=existing) if existing else services.accept_invitation(
-                invitation, name=form.name.data, password=form.password.data)
-        except TokenError as error:  # used meanwhile: the same link posted twice at once
-            return invalid_link(error, "invitation")
-        except services.AccountError as error:  # e.g. already in the organisation through another invitation
-            db.session.rollback()
-            flash(str(error), "error")
-            return render("auth/accept_invitation.html", form=form, invitation=invitation, existing=existing,
-                          status=409)
-        if not existing:
-            start_session(user)
-        db.session.commit()
-        flash(_("Welcome to %(organisation)s in the PR Network Portal.",
-                organisation=invitation.organisation.name_in(str(user.language))), "success")
-        return redirect(url_for("main.home"), 303)
-    return render("auth/accept_invitation.html", form=form, invitation=invitation, existing=existing,
-                  status=422 if form.errors else 200)
 
 
 @bp.get("/account")
@@ -244,13 +205,13 @@ def confirm_email(token):
     try:
         user, new_email = services.email_change_for_token(token)
     except TokenError as error:
-        return invalid_link(error, "email")
+        return invalid_link(error)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
             services.confirm_email_change(user, new_email)
         except TokenError as error:  # used meanwhile: the same link posted twice at once
-            return invalid_link(error, "email")
+            return invalid_link(error)
         except services.AccountError as error:
             flash(str(error), "error")
             return redirect(url_for("main.home"), 303)
@@ -258,76 +219,3 @@ def confirm_email(token):
         flash(_("Your email address is now %(email)s.", email=new_email), "success")
         return redirect(url_for("main.home"), 303)
     return render("auth/confirm_email.html", form=form, new_email=new_email)
-
-
-@bp.get("/invitations")
-@invitation_manager_required
-def invitations():
-    """List the invitations a person may manage, with the form to send a new one."""
-    form = InvitationForm(formdata=None, organisation=request.args.get("organisation", type=int))
-    return render("auth/invitations.html", **_invitation_page(form))
-
-
-def _invitation_page(form):
-    organisations = administered_organisations(current_user)
-    form.organisation.choices = choices((o.id, o.name_in(str(get_locale()))) for o in organisations)
-    listed = services.invitations_for(organisations)
-    return {"form": form, "invitations": listed, "confirm_form": ConfirmForm(), "organisations": organisations}
-
-
-@bp.post("/invitations")
-@invitation_manager_required
-def send_invitation():
-    """Invite a person into an organisation the inviter administers."""
-    form = InvitationForm()
-    page = _invitation_page(form)
-    if form.validate_on_submit():
-        # The choice was checked against the organisations this person administers.
-        organisation = next(o for o in page["organisations"] if o.id == form.organisation.data)
-        try:
-            services.invite(form.email.data, organisation, form.role.data, by=current_user, language=form.language.data)
-        except services.AccountError as error:
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash(_("The invitation has been sent to %(email)s.", email=services.normalise_email(form.email.data)),
-                  "success")
-            return redirect(url_for("auth.invitations"), 303)
-    return render("auth/invitations.html", "invitation_form", status=422, **page)
-
-
-def _managed_invitation(invitation_id):
-    invitation = db.get_or_404(Invitation, invitation_id)
-    if not can_administer(current_user, invitation.organisation):
-        abort(403)
-    return invitation
-
-
-def _act_on_invitation(invitation_id, action, done_message):
-    invitation = _managed_invitation(invitation_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        action(invitation, by=current_user)
-    except services.AccountError as error:
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(done_message(invitation), "success")
-    return redirect(url_for("auth.invitations"), 303)
-
-
-@bp.post("/invitations/<int:invitation_id>/resend")
-@invitation_manager_required
-def resend_invitation(invitation_id):
-    """Send a fresh link for a pending or expired invitation."""
-    return _act_on_invitation(invitation_id, services.resend_invitation,
-                              lambda i: _("A new link has been sent to %(email)s.", email=i.email))
-
-
-@bp.post("/invitations/<int:invitation_id>/revoke")
-@invitation_manager_required
-def revoke_invitation(invitation_id):
-    """Make an invitation's link stop working."""
-    return _act_on_invitation(invitation_id, services.revoke_invitation,
-                              lambda i: _("The invitation to %(email)s has been revoked.", email=i.email))

@@ -3,22 +3,42 @@
 Only this package touches Flask-Mail.
 """
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-OUTBOX_STATUS_LABELS = {
-    "queued": _l("Queued"),
-    "sending": _l("Sending"),
-    "sent": _l("Sent"),
-    "failed": _l("Failed"),
-    "dead": _l("Given up"),
-}
+AUDIT_LABELS = {"outbox.retried": _l("Undeliverable mail queued again")}
+
+
+def _coordinator(user):
+    return user.is_authenticated and user.is_admin
+
+
+def _mailbox_for_coordinators(user):
+    """The development mailbox, where it is on: coordinators find it among their tools."""
+    return current_app.config["MAILBOX_ENABLED"] and _coordinator(user)
+
+
+def _mailbox_in_debug(user):
+    """In debug mode (make run) everyone reads the mailbox, from the bar."""
+    return current_app.config["MAILBOX_ENABLED"] and current_app.debug and not _coordinator(user)
 
 
 def init_app(app):
-    """Give templates the mail link builder, the outbox state names and the count of given-up messages."""
-    from portal.i18n import Labels
+    """Register mail: the outbox commands, the development mailbox, the mail link builder, the outbox state names,
+    the count of given-up messages, and the mailbox link."""
+    from portal import audit, navigation
+    from portal.i18n import Labels, register_labels
+    from portal.mail.cli import outbox_cli
+    from portal.mail.models import OutboxStatus
     from portal.mail.services import dead_message_count, mail_url
+    from portal.mail.views import bp
 
+    app.register_blueprint(bp)
+    app.cli.add_command(outbox_cli)
+    audit.register_actions(app, AUDIT_LABELS)
+    register_labels(app, {"outbox_status_labels": Labels(OutboxStatus.labels())})
     app.jinja_env.globals["mail_url"] = mail_url
     app.jinja_env.globals["dead_message_count"] = dead_message_count
-    app.jinja_env.globals["outbox_status_labels"] = Labels(OUTBOX_STATUS_LABELS)
+    navigation.add(app, navigation.NavItem(_l("Mailbox"), _mailbox_for_coordinators, "mailbox.index", group="tools",
+                                           order=80),
+                   navigation.NavItem(_l("Mailbox"), _mailbox_in_debug, "mailbox.index", order=80))

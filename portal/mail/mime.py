@@ -6,10 +6,10 @@ import random
 import sys
 from email.charset import BASE64, Charset
 from email.header import Header
-from email.policy import compat32
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
 from functools import lru_cache
 

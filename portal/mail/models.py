@@ -1,21 +1,22 @@
 """The outbox: every message the portal sends, from queued to sent."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import UTCDateTime, utcnow
+from portal.enums import LabelledEnum
 from portal.extensions import db
 
 
-class OutboxStatus(enum.StrEnum):
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    DEAD = "dead"
+class OutboxStatus(LabelledEnum):
+    QUEUED = "queued", _l("Queued")
+    SENDING = "sending", _l("Sending")
+    SENT = "sent", _l("Sent")
+    FAILED = "failed", _l("Failed")
+    DEAD = "dead", _l("Given up")
 
 
 class OutboxMessage(db.Model):

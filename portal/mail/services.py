@@ -5,12 +5,13 @@ import uuid
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from jinja2 import nodes
+from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+from jinja2 import nodes
 from markupsafe import escape
 
 from portal.audit.services import record
-from portal.db import utcnow
+from portal.db import fetch_page, utcnow
 from portal.extensions import db
 from portal.i18n import in_language
 from portal.mail.models import OutboxAttachment, OutboxMessage, OutboxStatus
@@ -282,12 +283,17 @@ def retry_messages(statuses=(OutboxStatus.DEAD,), ids=(), queued_since=None, que
 
 
 def undeliverable_messages(page=1):
-    """Dead and failed messages, newest first, one page; and whether there is a next one."""
-    rows = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.status.in_(UNDELIVERABLE)).order_by(OutboxMessage.id.desc())
-        .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    """Dead and failed messages, newest first: one Page."""
+    query = sa.select(OutboxMessage).where(OutboxMessage.status.in_(UNDELIVERABLE)).order_by(OutboxMessage.id.desc())
+    return fetch_page(db.session, query, page, PAGE_SIZE)
+
+
+def mailbox_messages(recipient="", page=1):
+    """Every message, newest first, or only those to one address: one Page, for the development mailbox."""
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if recipient:
+        query = query.where(OutboxMessage.recipient == recipient)
+    return fetch_page(db.session, query, page, PAGE_SIZE)
 
 
 def dead_message_count():
@@ -295,3 +301,17 @@ def dead_message_count():
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DEAD)
     )
+
+
+def queue_notice(to, name, language, key, subject, paragraphs, quote="", items=(), link=None, link_label=""):
+    """Queue one message in the shared notice layout (templates/mail/notice): a greeting, paragraphs, an optional
+    quoted reason or question, an optional list and an optional button."""
+    return queue_mail(to, "notice", subject, language=language, idempotency_key=key,
+                      greeting=_l("Dear %(name)s,", name=name), paragraphs=paragraphs, quote=quote, items=list(items),
+                      link=link, link_label=link_label)
+
+
+def queue_notice_to(user, key, subject, paragraphs, **parts):
+    """A notice to a portal user, in their language (`key` is made unique per person)."""
+    return queue_notice(user.email, user.name or user.email, user.language, f"{key}-to-{user.id}", subject,
+                        paragraphs, **parts)

@@ -8,12 +8,11 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.htmx import render
 from portal.mail.models import OutboxAttachment, OutboxMessage
-from portal.mail.services import outbox_counts
+from portal.mail.services import mailbox_messages, outbox_counts
 from portal.urls import page_arg
 
 bp = Blueprint("mailbox", __name__, url_prefix="/dev/mailbox")
 
-PAGE_SIZE = 50
 # Mail HTML is shown in a sandboxed frame: no script, no forms, no outside requests, only its own inline styles
 # and the portal's Thai web font (a reader's mail client has a Thai font; a bare server may not). Same origin
 # only so that the font loads; with no script allowed it grants nothing else.
@@ -34,13 +33,8 @@ def only_for_coordinators_or_debug():
 def index():
     """List messages, newest first, optionally only those to one address."""
     recipient = request.args.get("to", "").strip().lower()
-    page = page_arg()
-    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if recipient:
-        query = query.where(OutboxMessage.recipient == recipient)
-    messages = db.session.scalars(query.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
-    return render("mail/mailbox/index.html", "results", messages=messages[:PAGE_SIZE], page=page,
-                  has_next=len(messages) > PAGE_SIZE, recipient=recipient, counts=outbox_counts())
+    return render("mailbox/index.html", "results", messages=mailbox_messages(recipient, page_arg()),
+                  recipient=recipient, counts=outbox_counts())
 
 
 @bp.get("/<int:message_id>")
@@ -49,7 +43,7 @@ def show(message_id):
     message = db.session.scalar(
         sa.select(OutboxMessage).where(OutboxMessage.id == message_id).options(selectinload(OutboxMessage.attachments))
     ) or abort(404)
-    return render("mail/mailbox/show.html", message=message)
+    return render("mailbox/show.html", message=message)
 
 
 @bp.get("/<int:message_id>/html")

@@ -7,13 +7,13 @@ controls, headings in order, contrast, table headers, landmarks...). One English
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from portal.applications.services import confirm_application, submit_application
 from portal.auth.passwords import hash_password
 from portal.extensions import db
 from portal.mail.models import OutboxStatus
 from portal.mail.services import queue_mail
-from portal.members.models import Role
-from portal.members.services import confirm_application, submit_application
-from tests.browser.test_accounts import log_in
+from portal.organisations.models import Role
+from tests.support.browser import log_in
 from tests.support.factories import make_org, make_user
 
 pytestmark = pytest.mark.browser

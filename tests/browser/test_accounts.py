@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from portal.auth.models import Invitation, User
+from portal.auth.models import User
 from portal.auth.passwords import hash_password
 from portal.extensions import db
-from portal.mail.worker import deliver_batch
-from portal.members.models import Membership, Role
+from portal.organisations.models import Membership, MembershipInvitation, Role
+from tests.support.browser import choose, deliver, link_in, log_in, nav, only_mail
 from tests.support.factories import make_org, make_user
 
 pytestmark = pytest.mark.browser
@@ -33,45 +33,6 @@ def server(make_live_server, smtp):
 def live_server(server):
     """`page` and `new_page` open this module's server."""
     return server.url
-
-
-def deliver(server, expected):
-    """Send the outbox to the SMTP server as the worker would, and check how many messages went."""
-    with server.app.app_context():
-        result = deliver_batch()
-    assert (result.sent, result.errors) == (expected, []), result
-
-
-def only_mail(smtp, address):
-    messages = smtp.to(address)
-    assert len(messages) == 1, [m["Subject"] for m in messages]
-    return messages[0]
-
-
-def link_in(message, server, path):
-    """The one link to `path` in the mail's text part; it must point at the live server."""
-    text = message.get_body(("plain",)).get_content()
-    links = [link for link in re.findall(r"https?://\S+", text) if path in link]
-    assert len(links) == 1, text
-    assert links[0].startswith(f"{server.url}{path}"), (links[0], server.url)
-    return links[0]
-
-
-def choose(page, label, value):
-    """Pick an option of the select labelled `label` (its accessible name also holds the chosen option's text)."""
-    page.get_by_role("combobox", name=re.compile("^" + re.escape(label))).select_option(value)
-
-
-def log_in(page, email, password, *, thai=True):
-    """Fill and send the login form (on the page already open)."""
-    page.get_by_label("อีเมล" if thai else "Email", exact=True).fill(email)
-    # After a refusal the field's label also holds the error ("รหัสผ่าน อีเมลหรือรหัสผ่านไม่ถูกต้อง").
-    page.get_by_label(re.compile("^" + ("รหัสผ่าน" if thai else "Password") + r"(\s|$)")).fill(password)
-    page.get_by_role("button", name="เข้าสู่ระบบ" if thai else "Log in", exact=True).click()
-
-
-def nav(page):
-    return page.get_by_role("navigation", name=re.compile("^(เมนูหลัก|Main navigation)$"))
 
 
 def test_coordinator_invites_a_person_who_sets_up_their_account(page, new_page, server, smtp, screenshot,
@@ -135,7 +96,7 @@ def test_coordinator_invites_a_person_who_sets_up_their_account(page, new_page, 
         assert user.name == "สมชาย ใจดี" and user.language == "th" and user.email_confirmed_at is not None
         assert [(m.organisation_id, m.role) for m in db.session.scalars(db.select(Membership).filter_by(user=user))] \
             == [(organisation_id, Role.MEMBER)]
-        assert db.session.scalar(db.select(Invitation)).accepted_at is not None
+        assert db.session.scalar(db.select(MembershipInvitation)).accepted_at is not None
 
     # English, then log out and in again with the new password.
     invited.get_by_role("button", name="English").click()

@@ -11,12 +11,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from portal.applications import services
+from portal.applications.models import Application, ApplicationStatus
 from portal.auth.models import User
 from portal.auth.passwords import hash_password
 from portal.extensions import db
-from portal.members import services
-from portal.members.models import Application, ApplicationStatus, Membership, Role
-from tests.browser.test_accounts import deliver, link_in, log_in, nav
+from portal.organisations.models import Membership, Role
+from tests.support.browser import deliver, link_in, log_in, nav, open_coordinator_tool
 from tests.support.factories import make_user
 
 pytestmark = pytest.mark.browser
@@ -193,7 +194,7 @@ def test_application_from_the_public_form_to_the_new_organisation_admin(
     coordinator.goto("/login")
     log_in(coordinator, COORDINATOR, COORDINATOR_PASSWORD)
     expect(nav(coordinator).get_by_role("link", name=COORDINATOR_NAME)).to_be_visible()
-    nav(coordinator).get_by_role("link", name="รายการรออนุมัติ", exact=True).click()
+    open_coordinator_tool(coordinator, "รายการรออนุมัติ")
     expect(coordinator).to_have_url(f"{server.url}/admin/applications")
     expect(coordinator.get_by_role("heading", level=1)).to_have_text("รายการรออนุมัติ")
     expect(coordinator.get_by_role("search")).to_have_count(1)

@@ -17,8 +17,7 @@ from portal.extensions import db
 from portal.mail import worker
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.mail.services import queue_mail, queue_many
-from tests.conftest import count
-from tests.support.databases import ROOT, flask_command
+from tests.support.databases import ROOT, count, flask_command
 from tests.support.smtp import SilentSmtpServer, SmtpSink
 
 THAI_SUBJECT = "ขอเชิญร่วมประชุมเครือข่ายประชาสัมพันธ์ ครั้งที่ 1/2569"

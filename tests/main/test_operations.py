@@ -18,15 +18,17 @@ from sqlalchemy import event
 from werkzeug.serving import make_server
 
 from portal import create_app
+from portal.applications.models import Application
 from portal.extensions import db
-from portal.members.models import Application
-from tests.auth.conftest import PASSWORD, last_mail, link_in, login
-from tests.conftest import BASE_CONFIG, count
-from tests.members.conftest import FORM as APPLICATION
-from tests.support.databases import ROOT, portal_env
+from tests.conftest import BASE_CONFIG
+from tests.support.applications import FORM as APPLICATION
+from tests.support.databases import ROOT, count, portal_env
 from tests.support.factories import make_user
+from tests.support.mail import last_mail, link_in
+from tests.support.network import PASSWORD
 from tests.support.servers import gunicorn
 from tests.support.smtp import free_port
+from tests.support.web import login
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 POSTGRES_ONLY = pytest.mark.parametrize("database_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],

@@ -54,3 +54,10 @@ def drop_postgres_database(admin_url, url):
     with engine.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
+
+
+def count(model):
+    """Return how many rows a model's table holds (in the current app context)."""
+    from portal.extensions import db
+
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))

@@ -4,7 +4,7 @@ import itertools
 
 from portal.auth.models import User
 from portal.extensions import db
-from portal.members.models import Membership, Organisation, Region, Role, Sector
+from portal.organisations.models import Membership, Organisation, Region, Role, Sector
 
 _numbers = itertools.count(1)
 

@@ -1,0 +1,98 @@
+"""Every mail about applications: one function per message, in the reader's language, in the shared notice layout
+(portal.mail.services.queue_notice)."""
+
+from flask_babel import lazy_gettext as _l
+
+from portal.db import utcnow
+from portal.mail.services import mail_url, queue_notice, queue_notice_to
+
+
+def _to_applicant(application, subject, paragraphs, key, quote="", link=None, link_label=""):
+    queue_notice(application.applicant_email, application.applicant_name, application.language,
+                 f"application-{application.id}-{key}", subject, paragraphs, quote=quote, link=link,
+                 link_label=link_label)
+
+
+def send_confirmation_request(application, token):
+    """Ask the applicant to confirm their address before the application reaches the coordinators."""
+    _to_applicant(
+        application, _l("Confirm your application to the PR Network"),
+        [_l("Thank you for applying on behalf of %(organisation)s.", organisation=application.name_in(application.language)),
+         _l("Confirm your email address so that the coordinators can review your application. "
+            "The link works for three days.")],
+        "confirm", link=mail_url("applications.confirm_application", token=token),
+        link_label=_l("Confirm my application"))
+
+
+def send_receipt(application, token):
+    """Tell the applicant the application is in the queue, with their private status link."""
+    _to_applicant(
+        application, _l("We have received your application"),
+        [_l("Your application for %(organisation)s is now with the network coordinators.",
+            organisation=application.name_in(application.language)),
+         _l("You can follow it at any time through your private status page. Keep this link to yourself.")],
+        "receipt", link=mail_url("applications.application_status", token=token), link_label=_l("Open my status page"))
+
+
+def send_info_request(application, token):
+    """Ask the applicant for more information; they answer on their status page."""
+    _to_applicant(
+        application, _l("The coordinators need more information"),
+        [_l("The coordinators reviewing the application of %(organisation)s ask:", organisation=application.name_in(application.language))],
+        f"info-{application.updated_at.timestamp():.0f}", quote=application.info_request,
+        link=mail_url("applications.application_status", token=token), link_label=_l("Answer on my status page"))
+
+
+def send_approval(application):
+    """Welcome the approved organisation; the invitation to set up an account comes in its own mail."""
+    paragraphs = [_l("The application of %(organisation)s has been approved. Welcome to the PR Network.",
+                     organisation=application.name_in(application.language)),
+                  _l("A separate mail brings your invitation to set up your account as the organisation's admin.")]
+    _to_applicant(application, _l("Your application has been approved"), paragraphs, "approved",
+                  quote=application.decision_note)
+
+
+def send_rejection(application, token):
+    """Tell the applicant the application was not approved, and why."""
+    _to_applicant(
+        application, _l("About your application to the PR Network"),
+        [_l("The coordinators could not approve the application of %(organisation)s at this time, for this reason:",
+            organisation=application.name_in(application.language)),
+         _l("You are welcome to apply again later.")],
+        "rejected", quote=application.decision_note,
+        link=mail_url("applications.application_status", token=token), link_label=_l("Open my status page"))
+
+
+def _to_coordinators(coordinators, application, subject, paragraph, key, quote=""):
+    for coordinator in coordinators:
+        queue_notice_to(coordinator, f"application-{application.id}-{key}", subject, [paragraph], quote=quote,
+                   link=mail_url("applications.review_application", application_id=application.id),
+                   link_label=_l("Review the application"))
+
+
+def notify_coordinators_of_new_application(application, coordinators):
+    """Tell every coordinator that an application is waiting."""
+    _to_coordinators(coordinators, application, _l("New application: %(organisation)s", organisation=application.name_th),
+                     _l("%(organisation)s (%(province)s) has applied to join the network.",
+                        organisation=application.name_th, province=application.province), "new")
+
+
+def notify_coordinators_of_reply(application, coordinators):
+    """Tell every coordinator that the applicant answered their question."""
+    _to_coordinators(coordinators, application, _l("Answer from %(organisation)s", organisation=application.name_th),
+                     _l("%(organisation)s has answered your question and is back in the queue.",
+                        organisation=application.name_th), f"reply-{application.updated_at.timestamp():.0f}",
+                     quote=application.applicant_reply)
+
+
+def send_waiting_summary(coordinators, applications, days):
+    """The daily summary of applications waiting more than `days` days."""
+    day = utcnow().date().isoformat()
+    for coordinator in coordinators:
+        queue_notice_to(coordinator, f"applications-waiting-{day}", _l("Applications waiting for a decision"),
+                   [_l("%(count)d applications have waited more than %(days)d days:", count=len(applications),
+                       days=days)],
+                   items=[f"{a.name_th} ({a.province})" for a in applications],
+                   link=mail_url("applications.approval_queue"), link_label=_l("Open the approval queue"))
+
+

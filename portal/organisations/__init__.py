@@ -1,0 +1,93 @@
+"""Member organisations: their profiles, logos and people (memberships), the invitations that bring people in, the
+member directory and the public list."""
+
+from flask import url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+AUDIT_LABELS = {
+    "organisation.updated": _l("Organisation profile changed"),
+    "organisation.colleague_updated": _l("Colleague's role changed"),
+    "organisation.colleague_removed": _l("Colleague removed"),
+    "organisation.suspended": _l("Organisation suspended"),
+    "organisation.reactivated": _l("Organisation reactivated"),
+    "organisation.invitation_sent": _l("Invitation sent"),
+    "organisation.invitation_resent": _l("Invitation resent"),
+    "organisation.invitation_revoked": _l("Invitation revoked"),
+    "organisation.invitation_accepted": _l("Invitation accepted"),
+}
+
+
+def _members(user):
+    return user.is_authenticated
+
+
+def _my_organisations(user):
+    """One link to the person's organisation, or one per organisation when they belong to several."""
+    memberships = user.memberships
+    if len(memberships) == 1:
+        return [(_l("My organisation"), url_for("organisations.profile", slug=memberships[0].organisation.slug))]
+    language = str(get_locale())
+    return [(m.organisation.name_in(language), url_for("organisations.profile", slug=m.organisation.slug))
+            for m in memberships]
+
+
+def _revoke_invitations(user, by):
+    """When a person loses rights, the invitations that stood on them fall (in the same transaction)."""
+    from portal.organisations.invitations import revoke_beyond_rights
+
+    revoke_beyond_rights(user, by)
+
+
+def init_app(app):
+    """Register organisations: their pages, the invitation link's purpose, audit and template labels, what the user
+    loader reads with each person, the navigation entries, and what follows when a person loses rights."""
+    from sqlalchemy.orm import configure_mappers, joinedload
+
+    from portal import audit, navigation, tokens
+    from portal.auth import loader
+    from portal.auth.models import User
+    from portal.auth.signals import rights_lost
+    from portal.i18n import Labels, register_labels
+    from portal.organisations.access import may_manage_invitations
+    from portal.organisations.invitation_views import bp as invitations_bp
+    from portal.organisations.models import (
+        EXPERTISE_SUGGESTIONS,
+        IN_ACTIVE_ORGANISATION,
+        Channel,
+        InvitationState,
+        Membership,
+        Organisation,
+        OrgStatus,
+        Region,
+        Role,
+        Section,
+        Sector,
+        Visibility,
+    )
+    from portal.organisations.views import bp
+
+    app.register_blueprint(bp)
+    app.register_blueprint(invitations_bp)
+    tokens.register_purposes(app, "invitation")
+    audit.register_actions(app, AUDIT_LABELS)
+    register_labels(app, {name: Labels(enum.labels()) for name, enum in (
+        ("role_names", Role), ("sector_names", Sector), ("region_names", Region), ("channel_names", Channel),
+        ("visibility_names", Visibility), ("organisation_states", OrgStatus), ("invitation_states", InvitationState),
+        ("section_names", Section))})
+    app.jinja_env.globals["expertise_suggestions"] = EXPERTISE_SUGGESTIONS
+    # A full page's navigation lists the person's organisations; every request asks whether they belong to an
+    # active one. Both come with the person, in the loader's one query. (User.memberships is Membership's backref,
+    # there once the mappers are configured.)
+    configure_mappers()
+    loader.load_on_pages(app, joinedload(User.memberships).joinedload(Membership.organisation).load_only(
+        Organisation.slug, Organisation.name_th, Organisation.name_en, Organisation.status))
+    loader.load_fact(app, "in_active_organisation", IN_ACTIVE_ORGANISATION)
+    rights_lost.connect(_revoke_invitations, weak=False)
+    navigation.add(
+        app,
+        navigation.NavItem(_l("Member organisations"), navigation.visitors, "organisations.public_list", order=10),
+        navigation.NavItem(_l("Directory"), _members, "organisations.directory", order=10),
+        navigation.NavItem(_l("My organisations"), _members, links=_my_organisations, order=20),
+        navigation.NavItem(_l("Invitations"), may_manage_invitations, "invitations.index", order=30),
+    )
