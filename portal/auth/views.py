@@ -176,7 +176,7 @@ def change_password():
             db.session.commit()
             flash(_("Your password has been changed. Every other session has been logged out."), "success")
             return redirect(url_for("auth.account"), 303)
-    return render("auth/account.html", "password", status=422, **_account_forms(password_form=form))
+    return render("auth/account.html", status=422, **_account_forms(password_form=form))
 
 
 @bp.post("/account/email")
@@ -196,7 +196,7 @@ def change_email():
             flash(_("We have sent a confirmation link to %(email)s. Your address changes when you follow it.",
                     email=services.normalise_email(form.email.data)), "success")
             return redirect(url_for("auth.account"), 303)
-    return render("auth/account.html", "email", status=422, **_account_forms(email_form=form))
+    return render("auth/account.html", status=422, **_account_forms(email_form=form))
 
 
 @bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
