@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 
@@ -28,6 +27,7 @@ from tests.support.mail import last_mail, link_in
 from tests.support.network import PASSWORD
 from tests.support.servers import gunicorn
 from tests.support.smtp import free_port
+from tests.support.waiting import port_open, wait_until
 from tests.support.web import login
 
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -242,13 +242,7 @@ def test_logins_go_on_when_redis_stops_under_way(make_app, tmp_path):
     redis = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
     try:
-        for _ in range(50):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}", timeout=0.2)
-            except (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError) as error:
-                if "refused" not in str(error).lower():
-                    break
-            time.sleep(0.1)
+        wait_until(lambda: port_open(port), "redis-server to listen")
         app = make_app(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{port}")
         with app.app_context():
             make_user("member@home.example", password_hash=_hashed())

@@ -2,12 +2,12 @@
 
 import subprocess
 import sys
-import time
 import urllib.request
 from contextlib import contextmanager
 
 from tests.support.databases import ROOT, portal_env
 from tests.support.smtp import free_port
+from tests.support.waiting import wait_until
 
 
 @contextmanager
@@ -32,13 +32,13 @@ def gunicorn(database_url, log_path, workers=1, **env):
 
 
 def _wait_until_up(base, process, log_path, seconds=20):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    def answers():
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn stopped: {open(log_path).read()}")
         try:
             urllib.request.urlopen(base + "/livez", timeout=5).read()
-            return
+            return True
         except OSError:  # refused while it binds, or slow while the worker imports the portal
-            time.sleep(0.1)
-    raise RuntimeError(f"gunicorn did not answer: {open(log_path).read()}")
+            return False
+
+    wait_until(answers, f"gunicorn to answer ({log_path})", seconds)
