@@ -2,11 +2,20 @@
 
 import sqlalchemy as sa
 
+from portal.applications.models import Application, ApplicationStatus
 from portal.auth.models import User
 from portal.auth.passwords import verify_password
 from portal.extensions import db
-from portal.mail.models import OutboxMessage
-from portal.organisations.models import Membership, Organisation, Region, Role, Sector
+from portal.mail.models import OutboxMessage, OutboxStatus
+from portal.organisations.models import (
+    InvitationState,
+    Membership,
+    MembershipInvitation,
+    Organisation,
+    Region,
+    Role,
+    Sector,
+)
 from tests.support.databases import count
 
 
@@ -59,7 +68,16 @@ def test_demo_fills_a_believable_network_once(app):
         assert set(admins) == {o.id for o in organisations}, "every organisation has an organisation admin"
         assert db.session.scalar(sa.select(User).where(User.is_admin)).email == "coordinator@prnetwork.example"
         people, mails = count(User), count(OutboxMessage)
-        assert mails == people, "everyone gets a welcome mail"
+        welcomes = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.idempotency_key.startswith("demo-welcome:")))
+        assert welcomes == people, "everyone gets a welcome mail"
+        # Each new page shows something at once: the approval queue, invitations, undeliverable mail.
+        assert sorted(db.session.scalars(sa.select(Application.status))) == [ApplicationStatus.NEEDS_INFO,
+                                                                             ApplicationStatus.PENDING]
+        assert sorted(i.state for i in db.session.scalars(sa.select(MembershipInvitation))) == [
+            InvitationState.EXPIRED, InvitationState.PENDING, InvitationState.REVOKED]
+        assert sorted(db.session.scalars(sa.select(OutboxMessage.status).where(OutboxMessage.status.in_(
+            (OutboxStatus.DEAD, OutboxStatus.FAILED))))) == [OutboxStatus.DEAD, OutboxStatus.FAILED]
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "already loaded" in second.output
     with app.app_context():

@@ -1,12 +1,17 @@
 """Demo data: a believable Thai PR network of a dozen organisations (fictional people, example addresses)."""
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 
+from portal.applications import services as applications
 from portal.auth.models import User
 from portal.auth.passwords import hash_password
 from portal.db import utcnow
 from portal.extensions import db
-from portal.mail.services import queue_many
+from portal.mail.models import OutboxStatus
+from portal.mail.services import queue_mail, queue_many
+from portal.organisations import invitations
 from portal.organisations.models import Membership, Organisation, Region, Role, Sector
 
 DEMO_PASSWORD = "demo-password-2569"
@@ -96,4 +101,54 @@ def load_demo():
         idempotency_prefix="demo-welcome",
         message=_l("The demo network is ready: twelve organisations from every region are waiting for you."),
     )
+    db.session.flush()
+    _applications(coordinator)
+    _invitations(people)
+    _undeliverable_mail()
     return {"organisations": len(ORGANISATIONS), "people": len(people)}
+
+
+# Two applications in the queue: one waiting for review, one waiting for the applicant's answer.
+APPLICATIONS = [
+    dict(name_th="สำนักงานประชาสัมพันธ์จังหวัดน่าน", name_en="Nan Provincial PR Office", sector="government",
+         region="north", province="น่าน", website="https://nan-pr.example", channels="Facebook: สปข.น่าน",
+         description="ข่าวสารของจังหวัดน่านและสถานีวิทยุของจังหวัด", applicant_name="มาลี ศรีน่าน",
+         applicant_email="malee@nan-pr.example", applicant_position="ประชาสัมพันธ์จังหวัด",
+         motivation="อยากแลกเปลี่ยนข่าวสารกับเครือข่ายทั่วประเทศ"),
+    dict(name_th="สมาคมสื่อมวลชนภาคใต้", name_en="Southern Press Association", sector="media", region="south",
+         province="สุราษฎร์ธานี", website="", channels="", description="สมาคมของสื่อมวลชนท้องถิ่นในภาคใต้",
+         applicant_name="ภาณุ ทองคำ", applicant_email="panu@south-press.example", applicant_position="นายกสมาคม",
+         motivation="ร่วมเผยแพร่ข่าวสารในภาวะภัยพิบัติ"),
+]
+
+
+def _applications(coordinator):
+    waiting, asked = (applications.submit_application("th", **fields) for fields in APPLICATIONS)
+    for application in (waiting, asked):
+        applications.confirm_application(application)
+    applications.request_more_information(asked, "โปรดแนบหนังสือรับรองการจดทะเบียนสมาคม", by=coordinator)
+
+
+def _invitations(people):
+    """The Chiang Mai admin's invitations: one pending, one revoked, one expired."""
+    admin = next(p for p in people if p.email == "admin@chiang-mai-pr.example")
+    chiang_mai = admin.memberships[0].organisation
+    invitations.invite("new.colleague@chiang-mai-pr.example", chiang_mai, "member", by=admin)
+    revoked = invitations.invite("former.intern@chiang-mai-pr.example", chiang_mai, "member", by=admin)
+    invitations.revoke(revoked, by=admin)
+    expired = invitations.invite("late.reply@chiang-mai-pr.example", chiang_mai, "member", by=admin)
+    expired.expires_at = utcnow() - timedelta(days=1)
+
+
+def _undeliverable_mail():
+    """Two messages the portal could not deliver: one given up after a mail outage, one refused for good. The
+    coordinator sees the notice on every page and sends them again from the undeliverable mail page."""
+    dead = queue_mail("pr@isan-news.example", "main/announcement", _l("Welcome to the PR Network Portal"),
+                      name="อีสานนิวส์ทีวี", message=_l("The demo network is ready."))
+    dead.status, dead.attempts = OutboxStatus.DEAD, 8
+    dead.last_error = "421 4.4.2 mail.isan-news.example: connection timed out"
+    refused = queue_mail("no-such-person@songkhla-port.example", "main/announcement",
+                         _l("Welcome to the PR Network Portal"), name="การท่าเรือสงขลา",
+                         message=_l("The demo network is ready."))
+    refused.status, refused.attempts = OutboxStatus.FAILED, 1
+    refused.last_error = "550 5.1.1 <no-such-person@songkhla-port.example>: recipient address rejected"
