@@ -1,44 +1,10 @@
-"""The outbox's fast paths give exactly what the plain paths give: MIME written by hand, broadcasts filled in."""
+"""queue_many's fast path gives exactly what the plain path gives: broadcasts filled in."""
 
-import re
-from datetime import datetime, timezone
-from types import SimpleNamespace
-
-import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.mail.mime import _build_alternative, _build_with_email_package
 from portal.mail.models import OutboxMessage
 from portal.mail.services import queue_many, render_mail
-
-SUBJECTS = ["ขอเชิญร่วมประชุมเครือข่ายประชาสัมพันธ์ ครั้งที่ 1/2569", "Short", "x" * 200,
-            "ประกาศ: " + "ยาวมาก " * 30, "Ünïcödé & <symbols> \"quoted\"", "=?utf-8?b?not-really?="]
-SENDERS = ["เครือข่ายประชาสัมพันธ์ <no-reply@prnetwork.example>", "no-reply@prnetwork.example",
-           "PR Network Portal <no-reply@prnetwork.example>"]
-RECIPIENTS = ["somchai@member.example", "a.very.long.address.for.folding.tests@a-long-subdomain.member.example"]
-
-
-def _same_boundaries(data):
-    boundaries = re.findall(rb'boundary="([^"]+)"', data)
-    for n, boundary in enumerate(boundaries):
-        data = data.replace(boundary, b"BOUNDARY%d" % n)
-    return data
-
-
-@pytest.mark.parametrize("subject", SUBJECTS)
-@pytest.mark.parametrize("sender", SENDERS)
-@pytest.mark.parametrize("recipient", RECIPIENTS)
-def test_hand_written_mime_equals_the_email_package(subject, sender, recipient):
-    message = SimpleNamespace(
-        subject=subject, recipient=recipient, language="th", idempotency_key=f"key-{subject[:5]}",
-        created_at=datetime(2026, 11, 23, 7, 30, tzinfo=timezone.utc), attachments=[],
-        body_text="เรียน คุณสมชาย\n\n" + "ข้อความ " * 200, body_html="<p>เรียน คุณสมชาย</p>" * 40)
-    fast = _build_alternative(message, sender, "prnetwork.example")
-    plain = _build_with_email_package(message, sender, "prnetwork.example")
-    assert _same_boundaries(fast) == _same_boundaries(plain)
-    assert all(len(line) <= 998 for line in fast.split(b"\r\n"))
-
 
 HOSTILE = ['<script>alert("x")</script>', "Tom & Jerry's \"shop\"", "%(name)s %%", "{{ name }}", "",
            "queuemany" + "0" * 32, "สมชาย ใจดี"]
