@@ -1,4 +1,4 @@
-"""Rendering and queueing mail: each recipient's mail in their language, their values escaped, a broadcast in one INSERT."""
+"""Rendering and queueing mail: each recipient's own mail in their language, values escaped, one INSERT a batch."""
 
 import sqlalchemy as sa
 
