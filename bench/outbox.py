@@ -15,8 +15,8 @@ process and only counts what it accepts:
 6. the ratios, a cProfile of one in-process delivery grouped into message building, SMTP, database and the rest, and
    what the commit per message costs on SQLite.
 
-The goal on worker / naive is the rule of issue 11: a hand-written speed path (as MIME written by hand once was)
-is worth keeping only if without it the worker would fall under twice the naive peer.
+The one goal is the rule of issue 11, on worker / naive: a speed path (as MIME written by hand once was) is worth
+keeping only if without it the worker would fall under twice the naive peer. Worker / limit is shown, with no goal.
 
 The two baselines run both before and after the worker and are pooled, so that a change in the machine's load during
 the run does not pass for a difference in speed. The report is printed and written to bench/results/outbox.json.
@@ -48,7 +48,7 @@ MESSAGE = (
 )
 THAI_NAMES = ["สมชาย ใจดี", "สมหญิง รักงาน", "ประเสริฐ มั่นคง", "วิไลวรรณ ศรีสุข", "ธนากร พัฒนา", "กมลชนก แสงทอง"]
 ENGLISH_NAMES = ["Jane Smith", "John Carter", "Anna Lee", "Peter Brown"]
-GOALS = {"ratio_to_limit": 0.5, "ratio_to_naive": 2.0}
+GOALS = {"ratio_to_naive": 2.0}
 
 
 # --- the sink: aiosmtpd in its own process, counting accepted messages in shared memory ---------------------------
@@ -542,8 +542,7 @@ def report(results):
         f"   ({nv['before']['msgs_per_second']:.1f} before the worker, {nv['after']['msgs_per_second']:.1f} after)",
         "",
         "6. Ratios",
-        f"   worker / limit : {r['worker_to_limit']:.2f}   goal >= {GOALS['ratio_to_limit']}: "
-        f"{mark[r['worker_to_limit'] >= GOALS['ratio_to_limit']]}",
+        f"   worker / limit : {r['worker_to_limit']:.2f}   (the limit sends pre-built messages: building is not in it)",
         f"   worker / naive : {r['worker_to_naive']:.2f}   goal >= {GOALS['ratio_to_naive']}: "
         f"{mark[r['worker_to_naive'] >= GOALS['ratio_to_naive']]}",
         "",
