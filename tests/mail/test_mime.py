@@ -134,3 +134,12 @@ def test_mail_with_or_without_attachments_reads_the_same(sender, subject):
     assert headers["Subject"] == subject
     assert bodies == [("text/plain", "base64", "เรียน คุณสมชาย\r\n\r\nขอเชิญประชุม"),
                       ("text/html", "base64", "<p>ขอเชิญประชุม</p>")]
+
+
+def test_a_long_thai_file_name_is_split_over_lines_and_read_back_whole():
+    """9 bytes a Thai character once encoded: 164 of them made a 1,462-byte line, which servers refuse."""
+    filename = "ไฟล์" * 40 + ".pdf"
+    data = build_message(outbox_row([(filename, "application/pdf", b"%PDF-1.7")]), SENDER, "prnetwork.example")
+    check_wire_format(data)
+    [attachment] = email.message_from_bytes(data, policy=email.policy.default).iter_attachments()
+    assert (attachment.get_filename(), attachment.get_content()) == (filename, b"%PDF-1.7")
