@@ -3,14 +3,20 @@
 Run by `make bench` (never by pytest). Everything happens in one run against one aiosmtpd sink that lives in its own
 process and only counts what it accepts:
 
-1. queue 10,000 announcements in one transaction with `queue_many` (three lots, the median reported; and, for
-   comparison, 10,000 `queue_mail` calls in one transaction);
-2. deliver them with the real command `flask outbox work --until-empty` in a subprocess: msgs/s from the start of the
+1. queue 10,000 announcements in one transaction with `queue_many`, each rendered in full (three lots, the median
+   reported; and, for comparison, 10,000 `queue_mail` calls in one transaction);
+2. build each queued message as the worker does (`portal.mail.mime.build_message`: email.mime under compat32 for
+   mail without attachments) and, for comparison, with EmailMessage (the builder of mail with attachments) and as
+   Flask-Mail's `Message` does: milliseconds a message;
+3. deliver them with the real command `flask outbox work --until-empty` in a subprocess: msgs/s from the start of the
    command until the sink has accepted all of them, and the worker's peak RSS;
-3. the limit: raw smtplib sending the same messages, pre-built, over one connection;
-4. the naive peer: Flask-Mail with one connection per message;
-5. the ratios, a cProfile of one in-process delivery grouped into MIME building, SMTP, database and the rest, and what
-   the commit per message costs on SQLite.
+4. the limit: raw smtplib sending the same messages, pre-built, over one connection;
+5. the naive peer: Flask-Mail with one connection per message;
+6. the ratios, a cProfile of one in-process delivery grouped into message building, SMTP, database and the rest, and
+   what the commit per message costs on SQLite.
+
+The one goal is the rule of issue 11, on worker / naive: a speed path (as MIME written by hand once was) is worth
+keeping only if without it the worker would fall under twice the naive peer. Worker / limit is shown, with no goal.
 
 The two baselines run both before and after the worker and are pooled, so that a change in the machine's load during
 the run does not pass for a difference in speed. The report is printed and written to bench/results/outbox.json.
@@ -42,7 +48,7 @@ MESSAGE = (
 )
 THAI_NAMES = ["สมชาย ใจดี", "สมหญิง รักงาน", "ประเสริฐ มั่นคง", "วิไลวรรณ ศรีสุข", "ธนากร พัฒนา", "กมลชนก แสงทอง"]
 ENGLISH_NAMES = ["Jane Smith", "John Carter", "Anna Lee", "Peter Brown"]
-GOALS = {"queue_many_seconds": 1.0, "ratio_to_limit": 0.5, "ratio_to_naive": 1.5}
+GOALS = {"ratio_to_naive": 2.0}
 
 
 # --- the sink: aiosmtpd in its own process, counting accepted messages in shared memory ---------------------------
@@ -283,7 +289,7 @@ def check_delivered(app, n):
 
 
 def load_messages(app):
-    """The queued rows as (recipient, subject, text, html, built bytes), built outside any timing."""
+    """The queued rows as (recipient, subject, text, html, built bytes), and how long building them took."""
     from email.utils import parseaddr
 
     import sqlalchemy as sa
@@ -297,10 +303,40 @@ def load_messages(app):
         query = sa.select(OutboxMessage).options(selectinload(OutboxMessage.attachments)).order_by(OutboxMessage.id)
         rows = db.session.scalars(query).all()
         domain = sender_domain(SENDER)
+        started = time.perf_counter()
         built = [(m.recipient, m.subject, m.body_text, m.body_html, build_message(m, SENDER, domain)) for m in rows]
+        seconds = time.perf_counter() - started
         db.session.remove()
     check_messages(built[::max(1, len(built) // 100)])
-    return parseaddr(SENDER)[1], built
+    return parseaddr(SENDER)[1], built, {"messages": len(built), "ms_per_message": 1000 * seconds / len(built)}
+
+
+def phase_other_builders(app, n):
+    """Milliseconds a message for the same messages built with EmailMessage and with Flask-Mail's Message."""
+    import sqlalchemy as sa
+    from flask_mail import Message
+    from sqlalchemy.orm import selectinload
+
+    from portal.extensions import db
+    from portal.mail.mime import _build_email_message, encode_address, sender_domain
+    from portal.mail.models import OutboxMessage
+
+    with app.app_context():
+        query = sa.select(OutboxMessage).options(selectinload(OutboxMessage.attachments)).order_by(OutboxMessage.id)
+        rows = db.session.scalars(query.limit(n)).all()
+        domain, encoded_sender = sender_domain(SENDER), encode_address(SENDER)
+        started = time.perf_counter()
+        for m in rows:
+            _build_email_message(m, SENDER, encoded_sender, domain)
+        email_message = time.perf_counter() - started
+        started = time.perf_counter()
+        for m in rows:
+            Message(subject=m.subject, recipients=[m.recipient], body=m.body_text, html=m.body_html,
+                    sender=SENDER).as_bytes()
+        flask_mail = time.perf_counter() - started
+        db.session.remove()
+    return {"messages": len(rows), "email_message_ms_per_message": 1000 * email_message / len(rows),
+            "flask_mail_ms_per_message": 1000 * flask_mail / len(rows)}
 
 
 def check_messages(sample):
@@ -310,10 +346,16 @@ def check_messages(sample):
 
     for recipient, subject, text, html, data in sample:
         parsed = email.message_from_bytes(data, policy=email.policy.default)
-        got = (parsed["To"], parsed["Subject"], parsed.get_body(("plain",)).get_content(),
-               parsed.get_body(("html",)).get_content())
-        if got != (recipient, subject, text, html) or any(len(line) > 998 for line in data.split(b"\r\n")):
+        got = (parsed["To"], parsed["Subject"], _lines(parsed.get_body(("plain",)).get_content()),
+               _lines(parsed.get_body(("html",)).get_content()))
+        too_long = any(len(line) > 998 for line in data.split(b"\r\n"))
+        if got != (recipient, subject, _lines(text), _lines(html)) or too_long:
             raise RuntimeError(f"message for {recipient} does not carry what was queued")
+
+
+def _lines(body):
+    # Text parts travel in canonical form: CRLF line ends, and a line end after the last line.
+    return body.replace("\r\n", "\n").rstrip("\n")
 
 
 def phase_limit(sink, envelope_from, built):
@@ -371,7 +413,7 @@ def _group_profile(stats, total):
                     seconds += edge[3]
         return seconds
 
-    mime = cumulative("build_message", "portal/mail/mime.py")
+    building = cumulative("build_message", "portal/mail/mime.py")
     smtp_send = cumulative("sendmail", "smtplib.py")
     # Opening and closing the one connection per batch (connect, EHLO, QUIT).
     smtp_connect = cumulative("configure_host", "flask_mail") + cumulative("_quit", "portal/mail/worker.py")
@@ -381,7 +423,7 @@ def _group_profile(stats, total):
     commit = sum(cumulative_from("commit", path, "_deliver", "portal/mail/worker.py")
                  for path in ("sqlalchemy/orm/scoping.py", "sqlalchemy/orm/session.py"))
     groups = {
-        "MIME building (build_message)": mime,
+        "message building (build_message)": building,
         "SMTP send (sendmail)": smtp_send,
         "SMTP connect/quit, once per batch": smtp_connect,
         "DB claim, once per batch (claim_batch)": claim,
@@ -462,7 +504,7 @@ def phase_commit_cost(app, n):
 # --- the report --------------------------------------------------------------------------------------------------
 
 def report(results):
-    q, w, lim, nv, pr = (results[k] for k in ("queue", "worker", "limit", "naive", "profile"))
+    q, b, w, lim, nv, pr = (results[k] for k in ("queue", "build", "worker", "limit", "naive", "profile"))
     r = results["ratios"]
     mark = {True: "ok", False: "MISSED"}
     lines = [
@@ -471,12 +513,18 @@ def report(results):
         f"{results['machine']['load_average_at_end'][0]:.2f} at the end)",
         "",
         f"1. Queue {q['messages']:,} messages in one transaction",
-        f"   queue_many (one INSERT) : {q['queue_many_seconds']:6.3f} s   goal < {GOALS['queue_many_seconds']} s: "
-        f"{mark[q['queue_many_seconds'] < GOALS['queue_many_seconds']]}   (median of "
+        f"   queue_many (one INSERT) : {q['queue_many_seconds']:6.3f} s  "
+        f"= {1000 * q['queue_many_seconds'] / q['messages']:.3f} ms a message   (median of "
         f"{', '.join(f'{x:.3f}' for x in q['queue_many_runs_seconds'])} s)",
         f"   queue_mail x {q['messages']:,}     : {q['queue_mail_seconds']:6.3f} s",
         "",
-        f"2. `flask outbox work --until-empty` (batch size {w['batch_size']}), {w['messages']:,} messages",
+        f"2. Build a message (text, HTML, Thai headers), {b['messages']:,} of them",
+        f"   build_message (email.mime, compat32): {b['ms_per_message']:6.3f} ms a message",
+        f"   EmailMessage (mail with attachments) : {b['others']['email_message_ms_per_message']:6.3f} ms a message"
+        f"   ({b['others']['messages']:,} messages)",
+        f"   Flask-Mail Message().as_bytes()      : {b['others']['flask_mail_ms_per_message']:6.3f} ms a message",
+        "",
+        f"3. `flask outbox work --until-empty` (batch size {w['batch_size']}), {w['messages']:,} messages",
         f"   start to last accepted  : {w['seconds_to_all_accepted']:6.2f} s  = {w['msgs_per_second']:7.1f} msgs/s"
         f"   (process exit after {w['seconds_to_exit']:.2f} s)",
         f"   start-up to first accept: {w['startup_seconds']:6.2f} s;  steady state (first to last accept): "
@@ -485,17 +533,16 @@ def report(results):
         f"VmRSS at the end {w['rss_at_end_mb']:.1f} MB)",
         f"   worker says             : {w['worker_output']}",
         "",
-        f"3. Limit: smtplib, pre-built messages ({lim['mean_message_bytes']:.0f} bytes on average), one connection",
+        f"4. Limit: smtplib, pre-built messages ({lim['mean_message_bytes']:.0f} bytes on average), one connection",
         f"   {lim['messages']:,} messages in {lim['seconds']:6.2f} s  = {lim['msgs_per_second']:7.1f} msgs/s"
         f"   ({lim['before']['msgs_per_second']:.1f} before the worker, {lim['after']['msgs_per_second']:.1f} after)",
         "",
-        "4. Naive peer: Flask-Mail, one connection per message",
+        "5. Naive peer: Flask-Mail, one connection per message",
         f"   {nv['messages']:,} messages in {nv['seconds']:6.2f} s  = {nv['msgs_per_second']:7.1f} msgs/s"
         f"   ({nv['before']['msgs_per_second']:.1f} before the worker, {nv['after']['msgs_per_second']:.1f} after)",
         "",
-        "5. Ratios",
-        f"   worker / limit : {r['worker_to_limit']:.2f}   goal >= {GOALS['ratio_to_limit']}: "
-        f"{mark[r['worker_to_limit'] >= GOALS['ratio_to_limit']]}",
+        "6. Ratios",
+        f"   worker / limit : {r['worker_to_limit']:.2f}   (the limit sends pre-built messages: building is not in it)",
         f"   worker / naive : {r['worker_to_naive']:.2f}   goal >= {GOALS['ratio_to_naive']}: "
         f"{mark[r['worker_to_naive'] >= GOALS['ratio_to_naive']]}",
         "",
@@ -539,7 +586,11 @@ def main():
         print(f"queued: {results['queue']}", flush=True)
         # The baselines run on either side of the worker and are pooled: on a shared machine the load drifts, and
         # a ratio of two rates taken minutes apart would measure the drift.
-        envelope_from, built = load_messages(app)
+        envelope_from, built, results["build"] = load_messages(app)
+        results["build"]["others"] = others = phase_other_builders(app, args.naive)
+        print(f"built: {results['build']['ms_per_message']:.3f} ms a message; EmailMessage "
+              f"{others['email_message_ms_per_message']:.3f} ms, Flask-Mail's Message "
+              f"{others['flask_mail_ms_per_message']:.3f} ms", flush=True)
         half = args.naive // 2
         limit_before = phase_limit(sink, envelope_from, built)
         naive_before = phase_naive(app, sink, built[:half])

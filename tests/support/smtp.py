@@ -34,6 +34,7 @@ class _Handler:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.sink.lock:
             self.sink.messages.append(message)
+            self.sink.raw.append(envelope.original_content)
             self.sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
 
@@ -44,6 +45,7 @@ class SmtpSink:
     def __init__(self, port=None):
         self.port = port or free_port()
         self.messages = []
+        self.raw = []  # the bytes of each message as they arrived, for what parsing hides (line ends, lengths)
         self.envelopes = []
         self.refusals = {}
         self.before_accept = None  # called with each envelope before 250; a returned string is the answer instead
