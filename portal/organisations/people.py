@@ -5,20 +5,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from portal.audit.services import record
-from portal.auth.models import User
 from portal.db import serialise
 from portal.extensions import db
 from portal.organisations import invitations
-from portal.organisations.models import Membership, OrgStatus, Role
-from portal.organisations.profiles import (
-    ProfileError,
-    tell_admins_of_coordinator_change,
-)
-
-
-def _active_admin_count(organisation):
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Membership).join(User).where(
-        Membership.organisation_id == organisation.id, Membership.role == Role.ORG_ADMIN, User.active))
+from portal.organisations.access import can_administer
+from portal.organisations.models import Membership, Role
+from portal.organisations.profiles import ProfileError, admins_of, tell_admins_of_coordinator_change
 
 
 def _lock_people(membership, by):
@@ -32,17 +24,15 @@ def _lock_people(membership, by):
     if fresh is None:
         raise ProfileError(_l("This person is no longer in the organisation."))
     db.session.refresh(organisation)
-    db.session.refresh(by)
-    if not (by.active and (by.is_admin or (organisation.status == OrgStatus.ACTIVE and db.session.scalar(
-            sa.select(sa.exists().where(Membership.user_id == by.id, Membership.organisation_id == organisation.id,
-                                        Membership.role == Role.ORG_ADMIN)))))):
+    db.session.refresh(by)  # and their memberships, read afresh on the rule's next look
+    if not (by.active and can_administer(by, organisation)):
         raise ProfileError(_l("You can no longer change this organisation's people."))
 
 
 def _keep_an_admin(membership, stays_admin):
     """An organisation keeps at least one active admin (a deactivated admin counts for nothing)."""
     if (membership.role == Role.ORG_ADMIN and not stays_admin and membership.user.active
-            and _active_admin_count(membership.organisation) <= 1):
+            and len(admins_of(membership.organisation)) <= 1):
         raise ProfileError(_l("The organisation must keep at least one organisation admin."))
 
 
