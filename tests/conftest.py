@@ -6,15 +6,13 @@ import uuid
 import pytest
 
 from portal import create_app
-from portal.auth.passwords import hash_password
 from portal.extensions import db
 from tests.support.databases import (
     create_postgres_database,
     drop_postgres_database,
     migrate_to_head,
 )
-from tests.support.factories import make_user
-from tests.support.network import PASSWORD, build_network
+from tests.support.network import build_network
 from tests.support.smtp import SmtpSink
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
@@ -114,14 +112,3 @@ def smtp_app(make_app, smtp):
 def network(app):
     """The one world of the tests (tests/support/network.py): three organisations, their people, a coordinator."""
     return build_network(app)
-
-
-@pytest.fixture
-def coordinators(app):
-    """Two coordinators and nothing else, for deciding on applications (the first is the network's coordinator)."""
-    with app.app_context():
-        hashed = hash_password(PASSWORD)
-        emails = [make_user(email, is_admin=True, password_hash=hashed, name=f"ผู้ประสานงาน {n}").email
-                  for n, email in ((1, "coordinator@network.example"), (2, "coordinator2@network.example"))]
-        db.session.commit()
-        return emails
