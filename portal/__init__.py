@@ -18,6 +18,7 @@ DOMAINS = (
     "portal.auth",
     "portal.organisations",
     "portal.applications",
+    "portal.agreements",
     "portal.admin",
     "portal.main",
 )

@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from portal import create_app
+from portal.agreements import immutability
 from portal.extensions import db
 from tests.support.databases import (
     create_postgres_database,
@@ -70,9 +71,9 @@ def make_app(database_url):
 
 
 def empty_tables():
-    """Delete every row of every table, children first."""
+    """Delete every row of every table, children first (lifting, for that, the protection of published rows)."""
     db.session.remove()
-    with db.engine.begin() as connection:
+    with db.engine.begin() as connection, immutability.lifted(connection):
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
 
