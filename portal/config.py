@@ -85,6 +85,11 @@ def from_environment(instance_path, portal_env=None):
         "LOGIN_RATE_LIMIT_ACCOUNT": os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "5 per minute;30 per hour"),
         "RESET_RATE_LIMIT_IP": os.environ.get("RESET_RATE_LIMIT_IP", "10 per minute;50 per hour"),
         "RESET_RATE_LIMIT_ACCOUNT": os.environ.get("RESET_RATE_LIMIT_ACCOUNT", "3 per hour"),
+        # The key and certificate (PEM files) that seal certificates of signing; outside production, when unset, a
+        # development pair is made in the instance folder (`flask signing-key`). A timestamp authority is optional.
+        "SIGNING_KEY_FILE": os.environ.get("SIGNING_KEY_FILE") or None,
+        "SIGNING_CERT_FILE": os.environ.get("SIGNING_CERT_FILE") or None,
+        "SIGNING_TSA_URL": os.environ.get("SIGNING_TSA_URL") or None,
     }
 
 
@@ -128,3 +133,8 @@ def check(config):
         if config["MAILBOX_ENABLED"]:
             raise ConfigurationError("MAILBOX_ENABLED cannot be on in production: the development mailbox shows "
                                      "coordinators every message, password-reset links included.")
+        for setting in ("SIGNING_KEY_FILE", "SIGNING_CERT_FILE"):
+            path = config.get(setting)
+            if not path or not os.path.isfile(path) or not os.access(path, os.R_OK):
+                raise ConfigurationError(f"{setting} must name a readable PEM file in production: certificates of "
+                                         "signing are sealed with that key and certificate.")

@@ -39,7 +39,7 @@ def fill(language, translate):
         if value:
             message.string = value
             message.flags.discard("fuzzy")
-        elif not message.string:
+        elif not (all(message.string) if isinstance(message.string, tuple) else message.string):
             missing.append(message.id)
     with path.open("wb") as handle:
         write_po(handle, catalog, no_location=True, sort_output=True, width=120)
@@ -49,8 +49,11 @@ def fill(language, translate):
 def main():
     extract()
     thai = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")) if len(sys.argv) > 1 else {}
-    fill("en", lambda msgid: msgid if isinstance(msgid, str) else None)
-    missing = fill("th", thai.get)
+    # English is the source: a plural's two forms are its msgid and msgid_plural. Thai has one form, given in the
+    # JSON under the singular.
+    fill("en", lambda msgid: msgid)
+    missing = fill("th", lambda msgid: (thai[msgid[0]],) if isinstance(msgid, tuple) and msgid[0] in thai
+                   else thai.get(msgid) if isinstance(msgid, str) else None)
     for msgid in missing:
         print("missing Thai:", msgid)
     return 1 if missing else 0

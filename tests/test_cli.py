@@ -2,9 +2,12 @@
 
 import sqlalchemy as sa
 
+from portal.agreements import overview, signing
+from portal.agreements.models import Agreement, AgreementVersion, Certificate, VersionState
 from portal.applications.models import Application, ApplicationStatus
 from portal.auth.models import User
 from portal.auth.passwords import verify_password
+from portal.auth.services import find_user_by_email
 from portal.extensions import db
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.organisations.models import (
@@ -78,6 +81,17 @@ def test_demo_fills_a_believable_network_once(app):
             InvitationState.EXPIRED, InvitationState.PENDING, InvitationState.REVOKED]
         assert sorted(db.session.scalars(sa.select(OutboxMessage.status).where(OutboxMessage.status.in_(
             (OutboxStatus.DEAD, OutboxStatus.FAILED))))) == [OutboxStatus.DEAD, OutboxStatus.FAILED]
+        # Agreements in each state: the charter signed by all twelve (certificate issued), one waiting for Chiang
+        # Mai's signatory, one declined, one signed in order, and a draft.
+        states = {v.title_en: signing.status(v).state for v in db.session.scalars(sa.select(AgreementVersion))}
+        assert sorted(states.values()) == sorted([VersionState.COMPLETE, VersionState.OPEN, VersionState.DECLINED,
+                                                  VersionState.OPEN])
+        assert count(Certificate) == 1 and len(signing.status(next(
+            v for v in db.session.scalars(sa.select(AgreementVersion)) if v.agreement.kind.value == "charter")).signed) == 12
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Agreement).where(Agreement.drafting)) == 1
+        chiang_mai = find_user_by_email("admin@chiang-mai-pr.example")
+        assert [e.version.title_en for e in overview.for_person(chiang_mai).to_sign] == [
+            "Crisis communication cooperation, North and Northeast"]
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "already loaded" in second.output
     with app.app_context():

@@ -4,6 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal import create_app
+from portal.agreements.certificate import make_development_key
 from portal.config import DEV_SECRET_KEY, ConfigurationError, database_url
 from portal.extensions import db
 
@@ -30,6 +31,9 @@ def _production(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 48)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.db")
     monkeypatch.setenv("MAIL_SERVER", "smtp.prnetwork.example")
+    key, cert = make_development_key(tmp_path / "signing")
+    monkeypatch.setenv("SIGNING_KEY_FILE", key)
+    monkeypatch.setenv("SIGNING_CERT_FILE", cert)
 
 
 def test_production_starts_with_a_real_secret_and_secure_cookies(monkeypatch, tmp_path):
@@ -46,6 +50,15 @@ def test_production_refuses_to_start_without_mail_or_with_the_development_mailbo
                                                                                   value):
     _production(monkeypatch, tmp_path)
     monkeypatch.setenv(setting, value)
+    with pytest.raises(ConfigurationError, match=setting):
+        create_app()
+
+
+@pytest.mark.parametrize("setting", ["SIGNING_KEY_FILE", "SIGNING_CERT_FILE"])
+@pytest.mark.parametrize("value", ["", "missing.pem"])
+def test_production_refuses_to_start_without_the_seal_s_key_and_certificate(monkeypatch, tmp_path, setting, value):
+    _production(monkeypatch, tmp_path)
+    monkeypatch.setenv(setting, str(tmp_path / value) if value else "")
     with pytest.raises(ConfigurationError, match=setting):
         create_app()
 

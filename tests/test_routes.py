@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.mail.services import queue_mail
 from portal.organisations.invitations import invite
 from portal.organisations.models import Organisation
+from tests.support.agreements import signed_agreement
 from tests.support.factories import log_in, make_user
 from tests.support.network import build_network
 
@@ -104,6 +105,26 @@ EXPECTED = {
     ("admin.undeliverable", "GET"): COORDINATORS,
     ("admin.retry_message", "POST"): COORDINATOR_ACTION,
     ("admin.retry_dead", "POST"): COORDINATOR_ACTION,
+    # The agreement walked: home's cooperation agreement with "listed", version 1 signed by both (its certificate
+    # issued). home's admin drafted it and signs for home; "other" is no party: its admin is told it does not exist.
+    ("agreements.index", "GET"): MEMBERS,
+    ("agreements.start", "POST"): each(LOGIN, 403, 403, 303, 303, data={"kind": "cooperation",
+                                                                       "organisation": "{home_id}"}),
+    ("agreements.draft", "GET"): each(LOGIN, 403, 404, 303, 303),  # published, no draft open: to its page
+    ("agreements.draft", "POST"): each(LOGIN, 403, 404, 303, 303),
+    ("agreements.publish", "GET"): each(LOGIN, 403, 404, 303, 303),
+    ("agreements.publish", "POST"): each(LOGIN, 403, 404, 303, 303),
+    ("agreements.amend", "POST"): each(LOGIN, 403, 404, 303, 303),
+    ("agreements.show", "GET"): each(LOGIN, 200, 404, 200, 200),
+    ("agreements.version", "GET"): each(LOGIN, 200, 404, 200, 200),
+    ("agreements.sign", "GET"): each(LOGIN, 403, 404, 200, 403),  # home's admin is its signatory
+    ("agreements.sign", "POST"): each(LOGIN, 403, 404, 422, 403, data={"password": "wrong"}),
+    ("agreements.decline", "POST"): each(LOGIN, 403, 404, 422, 403, data={"password": "wrong"}),
+    ("agreements.certificate", "GET"): each(LOGIN, 200, 404, 200, 200),
+    ("agreements.certificate_pdf", "GET"): each(LOGIN, 200, 404, 200, 200),
+    ("agreements.record_csv", "GET"): each(LOGIN, 200, 404, 200, 200),
+    ("verify.verify", "GET"): EVERYONE,
+    ("verify.verify", "POST"): each(200, 200, 200, 200, 200, data={"number": "AGR-2569-0001-1-ABCDEF"}),
     ("mailbox.index", "GET"): HIDDEN_MAILBOX,
     ("mailbox.show", "GET"): HIDDEN_MAILBOX,
     ("mailbox.html", "GET"): HIDDEN_MAILBOX,
@@ -131,13 +152,15 @@ def world(make_app):
         confirm_application(applied)
         confirm_application(to_decide)
         invitation = invite("invited@member.example", home, "member", by=people["org_admin"])
+        agreement_id, number = signed_agreement(network)
         message = queue_mail("x@member.example", "main/announcement", "s", name="n", message="m",
                              attachments=[("a.txt", "text/plain", b"a")])
         db.session.commit()
         values = {"message_id": message.id, "attachment_id": message.attachments[0].id, "filename": "css/app.css",
                   "token": "not-a-real-token", "invitation_id": invitation.id, "user_id": target.id,
                   "home_id": home.id, "application_id": to_decide.id, "slug": home.slug, "section": "about",
-                  "membership_id": target_membership.id, "name": "0" * 32 + ".png"}
+                  "membership_id": target_membership.id, "name": "0" * 32 + ".png",
+                  "agreement_id": agreement_id, "number": number}
         values["token"] = {"application_status": status_token(applied)}
         user_ids = {role: user.id for role, user in people.items()}
     return app, user_ids, values
@@ -173,7 +196,8 @@ def test_no_mutating_route_acts_on_get(world):
             # A GET here must only show a page (a form or a confirmation): asserted per route in the domain tests.
             assert rule.endpoint in {"auth.login", "auth.reauthenticate", "auth.request_reset", "auth.reset_password",
                                      "invitations.accept", "auth.confirm_email", "applications.apply",
-                                     "applications.confirm_application"}, rule.rule
+                                     "applications.confirm_application", "agreements.draft", "agreements.publish",
+                                     "agreements.sign", "verify.verify"}, rule.rule
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -221,7 +245,10 @@ ODD_VALUES = ["", "ก" * 5000 + "<script>alert(1)</script>", "\x00", "-1", "1" 
 FIELD_NAMES = sorted({name for expected in EXPECTED.values() for name in expected.get("data", {})}
                      | {"name_en", "description", "website", "public_email", "phone", "tags", "channels-0-kind",
                         "channels-0-url", "about", "contact", "expertise", "people", "listed_publicly", "confirm",
-                        "current", "next", "is_signatory", "applicant_email", "consent", "q", "page", "region"})
+                        "current", "next", "is_signatory", "applicant_email", "consent", "q", "page", "region",
+                        "title_th", "title_en", "body_th", "body_en", "signing_deadline", "valid_from",
+                        "valid_until", "sequential", "partners", "typed_name", "typed_position", "text_sha256",
+                        "reason", "pdf", "number"})
 
 
 @pytest.mark.parametrize("role", ["anonymous", "org_admin", "coordinator"])

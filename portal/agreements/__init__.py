@@ -1,7 +1,40 @@
 """Network agreements: versioned MOUs that member organisations sign, with a signing record nobody can quietly
 change, and sealed certificates anyone can verify."""
 
+from flask_babel import lazy_gettext as _l
+
+AUDIT_LABELS = {
+    "agreement.drafted": _l("Agreement drafted"),
+    "agreement.draft_saved": _l("Agreement draft saved"),
+    "agreement.published": _l("Agreement published"),
+    "agreement.amendment_started": _l("Agreement amendment started"),
+    "agreement.signed": _l("Agreement signed"),
+    "agreement.declined": _l("Agreement declined"),
+    "agreement.completed": _l("Agreement signed by every party"),
+}
+
+
+def _members(user):
+    return user.is_authenticated
+
 
 def init_app(app):
-    """Register agreements."""
+    """Register agreements: their pages and the public verify page, their commands, audit and state labels, and
+    the navigation entry."""
+    from portal import audit, navigation
     from portal.agreements import models  # noqa: F401  (their tables)
+    from portal.agreements.certificate import signing_key_command
+    from portal.agreements.cli import agreements_cli
+    from portal.agreements.models import AgreementKind, Answer, EventKind, VersionState
+    from portal.agreements.views import bp, verify_bp
+    from portal.i18n import Labels, register_labels
+
+    app.register_blueprint(bp)
+    app.register_blueprint(verify_bp)
+    app.cli.add_command(agreements_cli)
+    app.cli.add_command(signing_key_command)
+    audit.register_actions(app, AUDIT_LABELS)
+    register_labels(app, {name: Labels(enum.labels()) for name, enum in (
+        ("agreement_kinds", AgreementKind), ("answer_names", Answer), ("version_states", VersionState),
+        ("event_names", EventKind))})
+    navigation.add(app, navigation.NavItem(_l("Agreements"), _members, "agreements.index", order=15))

@@ -7,6 +7,8 @@ drops the triggers, is what the signing record's hash chain then shows.
 
 from contextlib import contextmanager
 
+import sqlalchemy as sa
+
 IMMUTABLE_TABLES = ("agreement_version", "agreement_version_party", "agreement_answer", "agreement_event",
                     "agreement_certificate", "agreement_certificate_pdf")
 
@@ -41,12 +43,24 @@ def lift_statements(dialect):
 @contextmanager
 def lifted(connection):
     """Take the protection away on `connection` for the block, and put it back after: for tests that empty the
-    database or tamper with it, never for the portal itself."""
+    database or tamper with it, never for the portal itself.
+
+    On PostgreSQL the connection stops firing triggers for its transaction (session_replication_role, which needs a
+    superuser: the tests' role); dropping them would wait for every other session that ever read the tables. SQLite
+    has one writer at a time, so there the triggers are dropped and made again.
+    """
     dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        try:
+            yield connection
+        finally:
+            connection.execute(sa.text("SET LOCAL session_replication_role = DEFAULT"))
+        return
     for statement in lift_statements(dialect):
-        connection.exec_driver_sql(statement)
+        connection.execute(sa.text(statement))
     try:
         yield connection
     finally:
         for statement in protect_statements(dialect):
-            connection.exec_driver_sql(statement)
+            connection.execute(sa.text(statement))

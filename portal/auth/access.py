@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort, redirect, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_fresh, login_required
 
 
@@ -25,8 +25,9 @@ def fresh_login_required(view):
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
-        if not login_fresh():
-            return redirect(url_for("auth.reauthenticate", next=url_for("auth.account")), 303)
+        if not login_fresh():  # after the password, back to the page (the account page for a form without one)
+            page = request.full_path.rstrip("?") if "GET" in request.url_rule.methods else url_for("auth.account")
+            return redirect(url_for("auth.reauthenticate", next=page), 303)
         return view(*args, **kwargs)
 
     return wrapped

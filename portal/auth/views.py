@@ -1,6 +1,6 @@
 """Logging in and out, password reset, account settings."""
 
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import confirm_login, current_user, login_required, logout_user
@@ -16,8 +16,14 @@ from portal.auth.forms import (
     ReauthForm,
     ResetRequestForm,
 )
+from portal.auth.limits import (
+    password_checks_per_account,
+    password_checks_per_address,
+    reset_requests_per_account,
+    reset_requests_per_address,
+)
 from portal.auth.sessions import start_session
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.htmx import render, see_other
 from portal.tokens import TokenError
@@ -27,32 +33,13 @@ from portal.web import invalid_link
 bp = Blueprint("auth", __name__)
 
 
-def _account_key():
-    return "account:" + services.normalise_email(request.form.get("email", ""))
-
-
-def _password_account_key():
-    return "account:" + current_user.email if current_user.is_authenticated else _account_key()
-
-
-def _limit(setting):
-    return lambda: current_app.config[setting]
-
-
-# Every route that checks a password (the login form, and a logged-in person's password asked again) counts in one
-# budget per address and one per account: a stolen session guesses the password no faster than the login form.
-_password_checks_per_address = limiter.shared_limit(_limit("LOGIN_RATE_LIMIT_IP"), scope="login-ip", methods=["POST"])
-_password_checks_per_account = limiter.shared_limit(_limit("LOGIN_RATE_LIMIT_ACCOUNT"), scope="login-account",
-                                                    methods=["POST"], key_func=_password_account_key)
-
-
 def _invalid_reset_link(error):
     return invalid_link(error, forward=(_l("Ask for a new password link"), url_for("auth.request_reset")))
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@_password_checks_per_address
-@_password_checks_per_account
+@password_checks_per_address
+@password_checks_per_account
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:
@@ -82,8 +69,8 @@ def logout():
 
 @bp.route("/reauthenticate", methods=["GET", "POST"])
 @login_required
-@_password_checks_per_address
-@_password_checks_per_account
+@password_checks_per_address
+@password_checks_per_account
 def reauthenticate():
     """Ask for the password again before a sensitive change."""
     form = ReauthForm()
@@ -96,8 +83,8 @@ def reauthenticate():
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
-@limiter.limit(_limit("RESET_RATE_LIMIT_IP"), methods=["POST"], scope="reset-ip")
-@limiter.limit(_limit("RESET_RATE_LIMIT_ACCOUNT"), methods=["POST"], key_func=_account_key, scope="reset-account")
+@reset_requests_per_address
+@reset_requests_per_account
 def request_reset():
     """Ask for a password reset link; the answer is the same whether or not the address is known."""
     form = ResetRequestForm()
@@ -160,8 +147,8 @@ def update_profile():
 
 @bp.post("/account/password")
 @fresh_login_required
-@_password_checks_per_address
-@_password_checks_per_account
+@password_checks_per_address
+@password_checks_per_account
 def change_password():
     """Change the password: every other session ends, this one goes on."""
     form = ChangePasswordForm()
@@ -181,8 +168,8 @@ def change_password():
 
 @bp.post("/account/email")
 @fresh_login_required
-@_password_checks_per_address
-@_password_checks_per_account
+@password_checks_per_address
+@password_checks_per_account
 def change_email():
     """Send a confirmation link to the new address."""
     form = ChangeEmailForm()

@@ -1,14 +1,17 @@
 """Demo data: a believable Thai PR network of a dozen organisations (fictional people, example addresses)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from portal.agreements import drafts, signing
+from portal.agreements.models import AgreementKind, Answer
 from portal.applications import services as applications
 from portal.auth.models import User
 from portal.auth.passwords import hash_password
 from portal.db import utcnow
 from portal.extensions import db
+from portal.i18n import in_language
 from portal.mail.models import OutboxStatus
 from portal.mail.services import queue_mail, queue_many
 from portal.organisations import invitations
@@ -105,6 +108,7 @@ def load_demo():
     _applications(coordinator)
     _invitations(people)
     _undeliverable_mail()
+    _agreements(coordinator, people)
     return {"organisations": len(ORGANISATIONS), "people": len(people)}
 
 
@@ -152,3 +156,91 @@ def _undeliverable_mail():
                          message=_l("The demo network is ready."))
     refused.status, refused.attempts = OutboxStatus.FAILED, 1
     refused.last_error = "550 5.1.1 <no-such-person@songkhla-port.example>: recipient address rejected"
+
+
+CHARTER_TH = """# กฎบัตรเครือข่ายประชาสัมพันธ์
+
+เครือข่ายนี้เป็นเครือข่ายแนวราบ ไม่มีใครเป็นเจ้าของ สมาชิกทุกองค์กรเท่าเทียมกัน
+
+1. สมาชิกช่วยกัน**เผยแพร่ข่าวสาร**ของกันและกันให้ถึงประชาชนมากที่สุดและเร็วที่สุด
+2. สมาชิกช่วยเหลือกันทั้งในยามปกติและในยามวิกฤต
+3. ข้อมูลที่แบ่งปันกันในเครือข่ายใช้เพื่อประโยชน์ของประชาชนเท่านั้น
+"""
+CHARTER_EN = """# Charter of the PR Network
+
+The network is non-hierarchical: nobody owns it, and every member organisation is an equal.
+
+1. Members **spread each other's news** to as many people as possible, as fast as possible.
+2. Members help each other in normal times and in times of crisis.
+3. What is shared in the network is used for the public good only.
+"""
+COOPERATION_TH = """# ข้อตกลงความร่วมมือ
+
+ภาคีทุกฝ่ายตกลงจะ
+
+- แจ้งข่าวด่วนแก่กันภายใน 1 ชั่วโมง
+- เผยแพร่ข่าวของภาคีอื่นในช่องทางของตนเมื่อได้รับการร้องขอ
+- แลกเปลี่ยนภาพและวิดีโอโดยระบุที่มา
+"""
+COOPERATION_EN = """# Cooperation agreement
+
+Every party agrees to
+
+- tell the others urgent news within one hour;
+- share the other parties' news on its own channels when asked;
+- exchange photos and videos, crediting their source.
+"""
+
+# Title (Thai, English), author organisation, partners, signed by, declined by (with a reason), sequential, published
+AGREEMENTS = [
+    ("ความร่วมมือด้านการสื่อสารภาวะวิกฤตภาคเหนือและอีสาน", "Crisis communication cooperation, North and Northeast",
+     "lanna-university", ["khon-kaen-hospital", "chiang-mai-pr"], ["lanna-university", "khon-kaen-hospital"], None,
+     False, True),
+    ("ความร่วมมือแลกเปลี่ยนข่าวสารพื้นที่ EEC", "EEC news exchange", "eastern-seaboard", ["rayong-green"],
+     ["eastern-seaboard"], ("rayong-green", "มูลนิธิขอแก้ไขข้อ 3 เรื่องการใช้ภาพของชุมชนก่อนลงนาม"), False, True),
+    ("ความร่วมมือข่าวภัยพิบัติอีสาน-ตะวันตก", "Disaster news, Northeast and West", "isan-news", ["western-radio"], [],
+     None, True, True),
+    ("ความร่วมมือทำข่าวเทศกาลท่องเที่ยว", "Festival coverage cooperation", "chiang-mai-pr", ["kanchanaburi-tourism"],
+     [], None, False, False),
+]
+
+
+def _sign(version, organisation, person):
+    with in_language(person.language or "th"):
+        signing.answer(version, organisation, person, Answer.SIGNED, typed_name=person.name,
+                       typed_position=person.memberships[0].position,
+                       consent_text=signing.consent_sentence(organisation, version), language=person.language or "th",
+                       shown_sha256=version.text_sha256, ip="203.0.113.10", user_agent="demo")
+
+
+def _agreements(coordinator, people):
+    """The network's charter, signed by every member (its certificate issued); a cooperation agreement waiting for
+    Chiang Mai's signature; one declined; one signed in order, its first party's turn; and a draft."""
+    by_slug = {p.memberships[0].organisation.slug: p for p in people if p.memberships
+               and p.memberships[0].is_signatory}
+    today = date.today()
+    terms = {"signing_deadline": today + timedelta(days=30), "valid_from": today,
+             "valid_until": today.replace(year=today.year + 2)}
+    charter = drafts.start(AgreementKind.CHARTER, by=coordinator)
+    drafts.save_draft(charter, {"title_th": "กฎบัตรเครือข่ายประชาสัมพันธ์", "title_en": "Charter of the PR Network",
+                                "body_th": CHARTER_TH, "body_en": CHARTER_EN, "sequential": False, **terms},
+                      by=coordinator)
+    version = drafts.publish(charter, by=coordinator)
+    for person in by_slug.values():
+        _sign(version, person.memberships[0].organisation, person)
+    for title_th, title_en, author, partners, signers, declined, sequential, published in AGREEMENTS:
+        drafter = by_slug[author]
+        agreement = drafts.start(AgreementKind.COOPERATION, by=drafter, organisation=drafter.memberships[0].organisation)
+        drafts.save_draft(agreement, {"title_th": title_th, "title_en": title_en, "body_th": COOPERATION_TH,
+                                      "body_en": COOPERATION_EN, "sequential": sequential,
+                                      **terms, "signing_deadline": today + timedelta(days=5)},
+                          [by_slug[slug].memberships[0].organisation_id for slug in partners], by=drafter)
+        if not published:
+            continue
+        version = drafts.publish(agreement, by=drafter)
+        for slug in signers:
+            _sign(version, by_slug[slug].memberships[0].organisation, by_slug[slug])
+        if declined:
+            person = by_slug[declined[0]]
+            signing.answer(version, person.memberships[0].organisation, person, Answer.DECLINED, reason=declined[1],
+                           shown_sha256=version.text_sha256, ip="203.0.113.20", user_agent="demo")
