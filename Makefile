@@ -56,6 +56,7 @@ bench: setup wrk
 	$(PY) bench/approval_queue.py
 	$(PY) bench/directory.py
 	$(PY) bench/reset_timing.py
+	$(PY) bench/agreements.py
 
 ## Refresh the catalogues after changing strings; Thai gaps are listed (and fail the translation test).
 catalogues: $(VENV)/.installed

@@ -126,7 +126,7 @@ def wrk(url, seconds=8, connections=4, headers=()):
         argv += ["-H", header]
     out = subprocess.run(argv + [url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = {p: _ms(m) for p, m in re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)$", out, re.M)}
+    latency = {p: _ms(m) for p, m in re.findall(r"^\s+(50|99)%\s+([\d.]+[a-z]+)\s*$", out, re.M)}  # "1.30s " too
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non_2xx:
         raise RuntimeError(f"{url}: {non_2xx.group(1)} failed responses\n{out}")
