@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask
 export FLASK_APP := wsgi.py
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench setup translations catalogues chromium wrk clean
+.PHONY: run test bench setup translations catalogues chromium pango wrk clean
 
 ## Set up the virtual environment, the compiled catalogues and the development database.
 setup: $(VENV)/.installed translations
@@ -23,8 +23,9 @@ translations: $(VENV)/.installed
 
 ## Serve the portal on http://127.0.0.1:5000 (SQLite, demo data, built-in mailbox) with the outbox worker beside it.
 run: export PORTAL_ENV := development
-run: setup
+run: setup pango
 	$(FLASK) db upgrade
+	$(FLASK) signing-key
 	$(FLASK) demo
 	@echo "Portal: http://127.0.0.1:5000   Mailbox: http://127.0.0.1:5000/dev/mailbox/"
 	@trap 'kill $$worker 2>/dev/null' EXIT; \
@@ -34,7 +35,7 @@ run: setup
 ## Run every test: SQLite always, PostgreSQL when TEST_POSTGRES_URL is set, the browser journeys in Chromium; one
 ## pytest worker per core (PYTEST_WORKERS=0 runs them in this process, e.g. to debug).
 PYTEST_WORKERS ?= auto
-test: setup chromium
+test: setup chromium pango
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 chromium:
@@ -43,6 +44,14 @@ chromium:
 	    echo "Installing Debian's Chromium for the browser tests..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing and cannot be installed here: the browser tests will be skipped."; fi; }
+
+## WeasyPrint (agreement certificates) draws text with Debian's Pango; installed when missing and we may.
+pango:
+	@ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's Pango for the certificate PDFs..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  else echo "Pango is missing (apt-get install libpango-1.0-0 libpangoft2-1.0-0): certificate PDFs cannot be made."; fi; }
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \

@@ -11,6 +11,10 @@ from portal.security import scrub_tokens
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# A worker silent this long is killed. The slowest page is a large agreement's certificate PDF, made on its first
+# download: about 15 s for 500 signatures (bench/agreements.py), more on a busy machine; 30 s (gunicorn's default)
+# was seen to kill two workers making it at once.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "90"))
 accesslog = "-"  # one line per request on standard output, tokens scrubbed (below)
 
 # The client's address and scheme come from X-Forwarded-For and -Proto only through the portal's own setting

@@ -123,6 +123,7 @@ EXPECTED = {
     ("agreements.certificate", "GET"): each(LOGIN, 200, 404, 200, 200),
     ("agreements.certificate_pdf", "GET"): each(LOGIN, 200, 404, 200, 200),
     ("agreements.record_csv", "GET"): each(LOGIN, 200, 404, 200, 200),
+    ("agreements.text_pdf", "GET"): each(LOGIN, 200, 404, 200, 200),
     ("verify.verify", "GET"): EVERYONE,
     ("verify.verify", "POST"): each(200, 200, 200, 200, 200, data={"number": "AGR-2569-0001-1-ABCDEF"}),
     ("mailbox.index", "GET"): HIDDEN_MAILBOX,

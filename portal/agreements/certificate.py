@@ -9,9 +9,12 @@ WeasyPrint and pyHanko take about a second each to import: they are imported whe
 creates the app.
 """
 
+import asyncio
+import contextvars
 import fcntl
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from io import BytesIO
@@ -76,6 +79,24 @@ class CertificateData:
     verify_url: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class TextData:
+    """A published version's text, in one language, as its PDF shows it before anyone signs."""
+
+    language: str
+    title_th: str
+    title_en: str
+    kind_label: str
+    version: int
+    published_at: datetime
+    signing_deadline: date
+    valid_from: date | None
+    valid_until: date | None
+    body_html: str
+    text_sha256: str
+    parties: list[str]
+
+
 @dataclass(frozen=True)
 class Reading:
     """What an uploaded file's seal says: "valid", "modified" or "unknown" (with why), and what it certifies."""
@@ -92,17 +113,26 @@ class Reading:
 
 def render_pdf(data):
     """Render the certificate as an unsealed PDF in data.language, carrying its number and hashes as metadata."""
+    return _write("agreements/certificate_pdf.html", data.language, _carry(data), data=data,
+                  body=Markup(data.body_html))
+
+
+def render_text_pdf(data):
+    """Render a version's text alone (what a signatory reads before signing) as a PDF in data.language."""
+    return _write("agreements/text_pdf.html", data.language, None, data=data, body=Markup(data.body_html))
+
+
+def _write(template, language, finisher, **context):
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    with in_language(data.language):
-        html = render_template("agreements/certificate_pdf.html", data=data, body=Markup(data.body_html))
+    with in_language(language):
+        html = render_template(template, **context)
     fetcher = _static_fetcher(current_app.static_folder)
     # @font-face in a stylesheet is only honoured when CSS() and write_pdf() share one FontConfiguration.
     fonts = FontConfiguration()
     css = CSS(filename=os.path.join(current_app.static_folder, *STYLESHEET), font_config=fonts, url_fetcher=fetcher)
-    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[css], font_config=fonts,
-                                                            finisher=_carry(data))
+    return HTML(string=html, url_fetcher=fetcher).write_pdf(stylesheets=[css], font_config=fonts, finisher=finisher)
 
 
 def _carry(data):
@@ -115,6 +145,18 @@ def _carry(data):
             pdf.info[key.lstrip("/")] = pydyf.String(getattr(data, field))
 
     return finisher
+
+
+def outside_event_loops(function, *args, **kwargs):
+    """Call one of pyHanko's functions, which run their own asyncio loop (asyncio.run): where this thread already
+    runs a loop (an async server; Playwright's in the tests), that cannot start, so the call goes to a thread of its
+    own, with this one's context (the app and the request)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(contextvars.copy_context().run, function, *args, **kwargs).result()
 
 
 def _static_fetcher(static_folder):
@@ -148,8 +190,9 @@ def seal(pdf_bytes):
     tsa_url = current_app.config.get("SIGNING_TSA_URL")
     metadata = signers.PdfSignatureMetadata(field_name=SEAL_FIELD, subfilter=fields.SigSeedSubFilter.PADES,
                                             md_algorithm="sha256")
-    sealed = signers.sign_pdf(IncrementalPdfFileWriter(BytesIO(pdf_bytes)), metadata, signer=signer,
-                              timestamper=timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None)
+    sealed = outside_event_loops(signers.sign_pdf, IncrementalPdfFileWriter(BytesIO(pdf_bytes)), metadata,
+                                 signer=signer,
+                                 timestamper=timestamps.HTTPTimeStamper(tsa_url) if tsa_url else None)
     return sealed.getvalue()
 
 
@@ -261,7 +304,7 @@ def _check(reader, signature):
 
     trusted = load_cert_from_pemder(signing_files()[1])
     try:
-        status = validate_pdf_signature(signature, ValidationContext(trust_roots=[trusted]))
+        status = outside_event_loops(validate_pdf_signature, signature, ValidationContext(trust_roots=[trusted]))
     except Exception:  # a damaged signature cannot be checked at all
         log.debug("Seal not checkable", exc_info=True)
         return Reading("modified", str(CHANGED))

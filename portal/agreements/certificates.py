@@ -1,20 +1,37 @@
 """Certificates of completed versions: the data they certify, their sealed PDF (made once per language), and the
 answers of the public verify page."""
 
+import fcntl
 import hashlib
+import logging
+import os
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from portal.agreements import record
-from portal.agreements.certificate import CertificateData, CertificateSignature, read_back, render_pdf, seal
+from portal.agreements.certificate import (
+    CertificateData,
+    CertificateSignature,
+    TextData,
+    read_back,
+    render_pdf,
+    render_text_pdf,
+    seal,
+)
 from portal.agreements.models import AgreementEvent, Answer, Certificate, CertificatePdf, PartyAnswer
 from portal.agreements.text import to_html
+from portal.db import serialise
 from portal.extensions import db
 from portal.i18n import in_language
 from portal.mail.services import mail_url
+
+log = logging.getLogger(__name__)
 
 MAX_PDF_BYTES = 8 * 1024 * 1024  # a certificate of 500 signatures is far smaller
 
@@ -73,20 +90,59 @@ def data(certificate, language):
             verify_url=mail_url("verify.verify", number=certificate.number))
 
 
+def text_pdf(version, parties, language):
+    """A version's text as a PDF to read before signing (quick to make, never stored: the text is in the database)."""
+    with in_language(language):
+        return render_text_pdf(TextData(
+            language=language, title_th=version.title_th, title_en=version.title_en,
+            kind_label=str(version.agreement.kind.label), version=version.number, published_at=version.published_at,
+            signing_deadline=version.signing_deadline, valid_from=version.valid_from, valid_until=version.valid_until,
+            body_html=str(to_html(version.body_in(language))), text_sha256=version.text_sha256,
+            parties=[organisation.name_in(language) for organisation in parties]))
+
+
+def _stored(certificate_id, language):
+    return db.session.scalar(sa.select(CertificatePdf.pdf).where(CertificatePdf.certificate_id == certificate_id,
+                                                                 CertificatePdf.language == language))
+
+
+@contextmanager
+def _one_maker(certificate_id):
+    """One process at a time makes a certificate's PDF (seconds for hundreds of signatures): the others wait, then
+    serve the one it kept. PostgreSQL: an advisory lock, held until the maker commits. SQLite (one host): a lock
+    file; not its write lock, which would stop every write in the portal for as long as the making takes."""
+    if db.session.connection().dialect.name == "postgresql":
+        serialise(db.session, f"certificate-pdf:{certificate_id}")
+        yield
+        return
+    os.makedirs(current_app.instance_path, exist_ok=True)
+    with open(os.path.join(current_app.instance_path, "certificate-pdf.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def pdf(certificate, language):
-    """The certificate's sealed PDF in a language: made on its first download and kept (never made again)."""
-    stored = db.session.scalar(sa.select(CertificatePdf).where(CertificatePdf.certificate_id == certificate.id,
-                                                               CertificatePdf.language == language))
-    if stored is not None:
-        return stored.pdf
-    made = seal(render_pdf(data(certificate, language)))
-    try:
-        db.session.add(CertificatePdf(certificate_id=certificate.id, language=language, pdf=made,
-                                      pdf_sha256=hashlib.sha256(made).hexdigest()))
-        db.session.flush()  # the caller commits: the next download serves it
-    except sa.exc.IntegrityError:  # made at the same moment by another download: serve the one kept
-        db.session.rollback()
-        return pdf(certificate, language)
+    """The certificate's sealed PDF in a language: made on its first download and kept (never made again, nor made
+    twice by two first downloads at once). Commits."""
+    made = _stored(certificate.id, language)
+    if made is not None:
+        return made
+    certificate_id = certificate.id
+    db.session.commit()  # end this transaction: after waiting for another maker, read afresh what it kept
+    with _one_maker(certificate_id):
+        made = _stored(certificate_id, language)
+        if made is None:
+            certificate = db.session.get(Certificate, certificate_id)
+            started = time.perf_counter()
+            made = seal(render_pdf(data(certificate, language)))
+            db.session.add(CertificatePdf(certificate_id=certificate_id, language=language, pdf=made,
+                                          pdf_sha256=hashlib.sha256(made).hexdigest()))
+            log.info("Certificate %s: %s PDF made in %.1f s (%d bytes)", certificate.number, language,
+                     time.perf_counter() - started, len(made))
+        db.session.commit()  # kept before the next maker looks
     return made
 
 

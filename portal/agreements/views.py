@@ -279,11 +279,23 @@ def certificate_pdf(agreement_id, number):
     """The certificate as a sealed PDF, in the reader's language (made on its first download, then kept)."""
     _, version = _version(agreement_id, number)
     issued = certificates.of_version(version) or abort(404)
-    content = certificates.pdf(issued, _language())
-    db.session.commit()
+    content = certificates.pdf(issued, _language())  # made and kept (committed) on the first download
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"
     response.headers.set("Content-Disposition", "attachment", filename=f"{issued.number}.pdf")
+    return response
+
+
+@bp.get("/<int:agreement_id>/versions/<int:number>/text.pdf")
+@login_required
+def text_pdf(agreement_id, number):
+    """A version's text as a PDF in the reader's language, to read (or print) before signing."""
+    _, version = _version(agreement_id, number)
+    content = certificates.text_pdf(version, [p.organisation for p in signing.status(version).parties], _language())
+    response = make_response(content)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers.set("Content-Disposition", "attachment",
+                         filename=f"agreement-{agreement_id}-version-{number}-{_language()}.pdf")
     return response
 
 

@@ -1,6 +1,7 @@
 """The certificate as a sealed PDF: Thai that reads back, fonts embedded, a seal that shows any change to the file,
 and the development key that seals it outside production."""
 
+import asyncio
 import http.server
 import io
 import logging
@@ -259,3 +260,13 @@ def test_with_a_timestamp_authority_the_seal_carries_its_time(sealing_app, times
     with sealing_app.app_context():
         reading = read_back(seal(render_pdf(certificate_data())))
     assert (reading.status, reading.number, reading.sealed_at) == ("valid", "AGR-2569-0001", STAMPED)
+
+
+def test_sealing_and_reading_back_work_where_an_event_loop_already_runs(sealing_app):
+    """pyHanko starts an asyncio loop of its own; under an async server (or beside Playwright in these tests) one
+    already runs in the thread, and sealing must still work rather than answer 500."""
+    async def in_a_running_loop():
+        with sealing_app.app_context():
+            return read_back(seal(render_pdf(certificate_data())))
+
+    assert asyncio.run(in_a_running_loop()).status == "valid"

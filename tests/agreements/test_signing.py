@@ -15,6 +15,7 @@ from portal.agreements.models import (
     AgreementVersion,
     Answer,
     Certificate,
+    CertificatePdf,
     EventKind,
     PartyAnswer,
 )
@@ -292,3 +293,20 @@ def test_mail_to_a_party_without_a_signatory_asks_its_admins_to_name_one(app, ne
         db.session.commit()
         assert mail_subjects(network["other_admin"]) == ["ไม่มีผู้มีอำนาจลงนามของ มหาวิทยาลัยอื่น"]
         assert count(OutboxMessage) == 2
+
+
+def test_two_first_downloads_at_once_make_the_certificate_pdf_once(app, network, caplog):
+    """A large certificate takes seconds to make: two people downloading it first at the same moment wait for one
+    making, not two (which once held both web workers past their timeout), and get the same sealed file."""
+    agreement_id, number, text_hash = cooperation(network)
+    home, other = client_as(app, network["org_admin"]), client_as(app, network["other_admin"])
+    sign(home, agreement_id, number, network["home_id"], text_hash)
+    sign(other, agreement_id, number, network["other_id"], text_hash)
+    path = f"/agreements/{agreement_id}/versions/{number}/certificate.pdf"
+    caplog.set_level("INFO", logger="portal.agreements.certificates")
+    first, second = race(lambda: home.get(path), lambda: other.get(path))
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert first.data == second.data and first.data.startswith(b"%PDF")
+    assert len([r for r in caplog.records if "PDF made" in r.getMessage()]) == 1
+    with app.app_context():
+        assert count(CertificatePdf) == 1

@@ -4,9 +4,13 @@ Each kind of person opens the pages they use, in Thai, in Chromium; axe-core che
 controls, headings in order, contrast, table headers, landmarks...). One English page checks the other language.
 """
 
+from datetime import date, timedelta
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from portal.agreements import drafts, signing
+from portal.agreements.models import AgreementKind, Answer
 from portal.applications.services import confirm_application, submit_application
 from portal.auth.passwords import hash_password
 from portal.extensions import db
@@ -19,11 +23,14 @@ from tests.support.factories import make_org, make_user
 pytestmark = pytest.mark.browser
 
 PASSWORD = "รหัสผ่านสำหรับทดสอบ-2569"
+TEXT = "# ข้อตกลง\n\n1. แบ่งปัน**ข่าวสาร**\n2. ช่วยกันในยามวิกฤต"
 PAGES = {
-    None: ["/", "/login", "/apply", "/organisations", "/password/reset", "/organisations/listed"],
+    None: ["/", "/login", "/apply", "/organisations", "/password/reset", "/organisations/listed", "/verify",
+           "/verify?number=AGR-2569-0000-1-000000"],
     "admin@home.example": ["/directory", "/directory?q=ประชาสัมพันธ์", "/organisations/home",
                            "/organisations/home/about/edit", "/organisations/home/channels/edit", "/account",
-                           "/invitations"],
+                           "/invitations", "/agreements", "/agreements/1", "/agreements/1/versions/1/sign",
+                           "/agreements/2/versions/1/certificate", "/agreements/3/draft", "/agreements/3/publish"],
     "coordinator@network.example": ["/admin/applications", "/admin/people", "/admin/audit", "/admin/outbox",
                                     "/dev/mailbox/"],
 }
@@ -35,8 +42,12 @@ def test_the_portal_s_pages_have_no_accessibility_violations(make_live_server, n
         hashed = hash_password(PASSWORD)
         home = make_org(slug="home", name_th="สำนักงานประชาสัมพันธ์จังหวัดน่าน", expertise=["สื่อสัมพันธ์"],
                         phone="054 000 000", public_email="pr@home.example")
-        make_org(slug="listed", name_th="สมาคมประชาสัมพันธ์ภาคเหนือ", listed_publicly=True, expertise=["CSR"])
-        make_user("admin@home.example", home, Role.ORG_ADMIN, password_hash=hashed)
+        listed = make_org(slug="listed", name_th="สมาคมประชาสัมพันธ์ภาคเหนือ", listed_publicly=True,
+                          expertise=["CSR"])
+        admin = make_user("admin@home.example", home, Role.ORG_ADMIN, password_hash=hashed)
+        partner = make_user("admin@listed.example", listed, Role.ORG_ADMIN)
+        for person in (admin, partner):
+            person.memberships[0].is_signatory = True
         make_user("member@home.example", home, Role.MEMBER)
         make_user("coordinator@network.example", is_admin=True, password_hash=hashed)
         confirm_application(submit_application(
@@ -47,6 +58,21 @@ def test_the_portal_s_pages_have_no_accessibility_violations(make_live_server, n
         given_up = queue_mail("gone@member.example", "main/announcement", "ประกาศ", name="สมชาย", message="ข้อความ")
         db.session.flush()
         given_up.status, given_up.attempts, given_up.last_error = OutboxStatus.DEAD, 8, "451 4.3.0 Try again later"
+        db.session.flush()
+        # Agreements: 1 waiting for signatures, 2 signed by both (its certificate), 3 a draft ready to publish.
+        for n in range(3):
+            agreement = drafts.start(AgreementKind.COOPERATION, by=admin, organisation=home)
+            drafts.save_draft(agreement, {"title_th": f"ข้อตกลงความร่วมมือ {n + 1}", "title_en": "", "body_th": TEXT,
+                                          "body_en": "", "signing_deadline": date.today() + timedelta(days=9),
+                                          "valid_from": None, "valid_until": None, "sequential": False},
+                              [listed.id], by=admin)
+            if n < 2:
+                version = drafts.publish(agreement, by=admin)
+            if n == 1:
+                for organisation, person in ((home, admin), (listed, partner)):
+                    signing.answer(version, organisation, person, Answer.SIGNED, typed_name="ผู้ลงนาม",
+                                   typed_position="ผู้อำนวยการ", consent_text="ยินยอม",
+                                   shown_sha256=version.text_sha256)
         db.session.commit()
 
     axe = Axe()

@@ -7,7 +7,6 @@ The live server mails through the test's SMTP server (aiosmtpd).
 
 import io
 import re
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 import pytest
@@ -17,6 +16,8 @@ from pypdf import PdfReader
 from portal.agreements.certificate import read_back
 from portal.auth.services import find_user_by_email
 from portal.extensions import db
+from portal.organisations.models import Organisation, OrgStatus
+from portal.organisations.profiles import set_status
 from tests.support.agreements import make_signatory
 from tests.support.browser import deliver, link_in, log_in, nav, only_mail
 from tests.support.network import PASSWORD, build_network
@@ -79,6 +80,10 @@ def test_draft_publish_sign_in_two_languages_and_verify_the_certificate(server, 
 
     # home's admin signs in Thai.
     admin.get_by_role("button", name="อ่านและลงนาม").click()
+    with admin.expect_download() as downloaded:  # the text to read first, as a PDF
+        admin.get_by_role("link", name="ดาวน์โหลดข้อความเป็น PDF").click()
+    text_pdf = PdfReader(downloaded.value.path())
+    assert thai_letters(TITLE_TH) in thai_letters("".join(page.extract_text() for page in text_pdf.pages))
     admin.get_by_label("ตำแหน่งของคุณ").fill("ผู้อำนวยการสำนักงาน")
     admin.locator("#consent").check()
     admin.get_by_label("รหัสผ่านของคุณ เพื่อยืนยัน").fill(PASSWORD)
@@ -122,7 +127,8 @@ def test_draft_publish_sign_in_two_languages_and_verify_the_certificate(server, 
     content = open(downloaded.value.path(), "rb").read()
     text = thai_letters("".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages))
     assert thai_letters(OTHER_EN) in text and thai_letters(HOME) in text and thai_letters("ผู้อำนวยการสำนักงาน") in text
-    reading = off_the_event_loop(server.app, read_back, content)
+    with server.app.app_context():  # in this thread Playwright's event loop runs: pyHanko steps aside from it
+        reading = read_back(content)
     assert (reading.status, reading.number) == ("valid", number), reading.reason
 
     # Anyone verifies the PDF on the public page; a copy with one changed byte is named as modified.
@@ -138,17 +144,56 @@ def test_draft_publish_sign_in_two_languages_and_verify_the_certificate(server, 
     screenshot(visitor, "verify-modified-phone")
 
 
-def off_the_event_loop(app, function, *args):
-    """Run function(*args) in a thread of its own, in an app context: pyHanko's checks run their own asyncio loop,
-    which cannot start in this thread, where Playwright's loop runs."""
-    def call():
-        with app.app_context():
-            return function(*args)
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(call).result()
-
-
 def _changed(content):
     """The PDF with one byte of its first content stream changed (the file still opens)."""
     start = content.index(b"stream\n") + len(b"stream\n") + 20
     return content[:start] + bytes([content[start] ^ 0x01]) + content[start + 1:]
+
+
+def test_a_coordinator_publishes_the_charter_and_each_member_signs_in_its_own_language(server, smtp, new_page,
+                                                                                        screenshot):
+    """The charter: a coordinator drafts and publishes it, every active member organisation is a party; home signs
+    in Thai, other in English, and the charter is signed by every party, its sealed certificate valid."""
+    network = build_network(server.app)
+    with server.app.app_context():
+        make_signatory(network["org_admin"])
+        make_signatory(network["other_admin"])
+        find_user_by_email(network["other_admin"]).language = "en"
+        listed = db.session.get(Organisation, network["listed_id"])
+        set_status(listed, OrgStatus.SUSPENDED, "ทดสอบ", by=find_user_by_email(network["coordinator"]))
+        db.session.commit()
+    coordinator = new_page()
+    coordinator.goto("/login")
+    log_in(coordinator, network["coordinator"], PASSWORD)
+    coordinator.goto("/agreements")
+    coordinator.get_by_role("button", name="ร่างธรรมนูญเครือข่าย").click()
+    coordinator.get_by_label("ชื่อข้อตกลงภาษาไทย").fill("ธรรมนูญเครือข่ายประชาสัมพันธ์")
+    coordinator.get_by_label("ชื่อข้อตกลงภาษาอังกฤษ").fill("Charter of the PR Network")
+    coordinator.get_by_label(re.compile("^ข้อความภาษาไทย")).fill("1. เครือข่ายแนวราบ\n2. ช่วยกันเผยแพร่ข่าว")
+    coordinator.get_by_label("ข้อความภาษาอังกฤษ").fill("1. A flat network\n2. We share each other's news")
+    coordinator.get_by_label("กำหนดลงนาม").fill((date.today() + timedelta(days=30)).isoformat())
+    coordinator.get_by_role("button", name="บันทึกร่าง").click()
+    coordinator.get_by_role("button", name="เผยแพร่…").click()
+    coordinator.get_by_role("button", name="เผยแพร่และเชิญคู่สัญญาลงนาม").click()
+    expect(coordinator.locator("table.agreement-status tbody tr")).to_have_count(2)  # the suspended one is no party
+
+    for email, thai, position in ((network["org_admin"], True, "ผู้อำนวยการ"),
+                                  (network["other_admin"], False, "Director")):
+        signer = new_page()
+        signer.goto("/login")
+        log_in(signer, email, PASSWORD)
+        signer.get_by_role("link", name="ข้อตกลง" if thai else "Agreements", exact=True).first.click()
+        signer.get_by_role("link", name="ธรรมนูญเครือข่ายประชาสัมพันธ์" if thai else "Charter of the PR Network").click()
+        signer.get_by_role("button", name="อ่านและลงนาม" if thai else "Read and sign").click()
+        signer.get_by_label("ตำแหน่งของคุณ" if thai else "Your position").fill(position)
+        signer.locator("#consent").check()
+        signer.get_by_label("รหัสผ่านของคุณ เพื่อยืนยัน" if thai else "Your password, to confirm").fill(PASSWORD)
+        signer.get_by_role("button", name="ลงนาม" if thai else "Sign", exact=True).click()
+    expect(signer.locator(".status-agreement-complete")).to_have_text("Signed by every party")
+    signer.get_by_role("button", name="The certificate").click()
+    with signer.expect_download() as downloaded:
+        signer.get_by_role("button", name="Download the sealed PDF").click()
+    content = open(downloaded.value.path(), "rb").read()
+    with server.app.app_context():
+        assert read_back(content).status == "valid"
+    screenshot(signer, "certificate-english")
