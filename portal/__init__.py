@@ -19,6 +19,7 @@ DOMAINS = (
     "portal.organisations",
     "portal.applications",
     "portal.agreements",
+    "portal.events",
     "portal.admin",
     "portal.main",
 )

@@ -8,6 +8,8 @@ from portal.applications.models import Application, ApplicationStatus
 from portal.auth.models import User
 from portal.auth.passwords import verify_password
 from portal.auth.services import find_user_by_email
+from portal.events import services
+from portal.events.models import Event, Invitation, Status, Visibility
 from portal.extensions import db
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.organisations.models import (
@@ -92,6 +94,17 @@ def test_demo_fills_a_believable_network_once(app):
         chiang_mai = find_user_by_email("admin@chiang-mai-pr.example")
         assert [e.version.title_en for e in overview.for_person(chiang_mai).to_sign] == [
             "Crisis communication cooperation, North and Northeast"]
+        # Events: a seminar nearly full (4 coming, 2 waiting) with the demo member's invitation unanswered, a public
+        # open day with a guest, and a past workshop two people came to.
+        seminar = db.session.scalar(sa.select(Event).where(Event.capacity == 4))
+        answers = db.session.scalars(sa.select(Invitation.status).where(Invitation.event_id == seminar.id)).all()
+        assert (answers.count(Status.CONFIRMED), answers.count(Status.WAITING), seminar.confirmed) == (4, 2, 4)
+        member = find_user_by_email("member@chiang-mai-pr.example")
+        assert services.invitation_of(seminar, member).status == Status.INVITED
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Event).where(
+            Event.visibility == Visibility.PUBLIC)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation).where(
+            Invitation.checked_in_at.is_not(None))) == 2
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "already loaded" in second.output
     with app.app_context():

@@ -17,6 +17,7 @@ from portal.mail.services import queue_mail
 from portal.organisations.invitations import invite
 from portal.organisations.models import Organisation
 from tests.support.agreements import signed_agreement
+from tests.support.events import published_event
 from tests.support.factories import log_in, make_user
 from tests.support.network import build_network
 
@@ -126,6 +127,22 @@ EXPECTED = {
     ("agreements.text_pdf", "GET"): each(LOGIN, 200, 404, 200, 200),
     ("verify.verify", "GET"): EVERYONE,
     ("verify.verify", "POST"): each(200, 200, 200, 200, 200, data={"number": "AGR-2569-0001-1-ABCDEF"}),
+    # The event walked: home's published event (members may see it). The walk runs in the order the routes were
+    # registered: home's admin and the coordinator cancel it (POST cancel) before the routes after it.
+    ("events.index", "GET"): MEMBERS,
+    ("events.new", "GET"): each(LOGIN, 403, 200, 200, 200),
+    ("events.new", "POST"): each(LOGIN, 403, 422, 422, 422, data={"title_th": ""}),
+    ("events.edit", "GET"): each(LOGIN, 403, 403, 200, 200),
+    ("events.edit", "POST"): each(LOGIN, 403, 403, 422, 422, data={"title_th": ""}),
+    ("events.publish", "POST"): each(LOGIN, 403, 403, 303, 303),  # published already: told so
+    ("events.cancel", "GET"): each(LOGIN, 403, 403, 200, 200),
+    ("events.cancel", "POST"): each(LOGIN, 403, 403, 303, 303),
+    ("events.show", "GET"): each(LOGIN, 200, 200, 200, 200),
+    ("events.answer", "POST"): each(LOGIN, 303, 303, 303, 303, data={"reply": "yes"}),
+    ("events.leave_waiting_list", "POST"): each(LOGIN, 303, 303, 400, 400),  # coming, not waiting: told so
+    ("events.invite", "POST"): each(LOGIN, 403, 403, 422, 422, data={"guests": "not an address"}),
+    ("events.answer_link", "GET"): BAD_LINK,
+    ("events.answer_link", "POST"): BAD_LINK,
     ("mailbox.index", "GET"): HIDDEN_MAILBOX,
     ("mailbox.show", "GET"): HIDDEN_MAILBOX,
     ("mailbox.html", "GET"): HIDDEN_MAILBOX,
@@ -154,6 +171,7 @@ def world(make_app):
         confirm_application(to_decide)
         invitation = invite("invited@member.example", home, "member", by=people["org_admin"])
         agreement_id, number = signed_agreement(network)
+        event = published_event(network)
         message = queue_mail("x@member.example", "main/announcement", "s", name="n", message="m",
                              attachments=[("a.txt", "text/plain", b"a")])
         db.session.commit()
@@ -161,7 +179,7 @@ def world(make_app):
                   "token": "not-a-real-token", "invitation_id": invitation.id, "user_id": target.id,
                   "home_id": home.id, "application_id": to_decide.id, "slug": home.slug, "section": "about",
                   "membership_id": target_membership.id, "name": "0" * 32 + ".png",
-                  "agreement_id": agreement_id, "number": number}
+                  "agreement_id": agreement_id, "number": number, "event_id": event.id}
         values["token"] = {"application_status": status_token(applied)}
         user_ids = {role: user.id for role, user in people.items()}
     return app, user_ids, values
@@ -198,7 +216,8 @@ def test_no_mutating_route_acts_on_get(world):
             assert rule.endpoint in {"auth.login", "auth.reauthenticate", "auth.request_reset", "auth.reset_password",
                                      "invitations.accept", "auth.confirm_email", "applications.apply",
                                      "applications.confirm_application", "agreements.draft", "agreements.publish",
-                                     "agreements.sign", "verify.verify"}, rule.rule
+                                     "agreements.sign", "verify.verify", "events.new", "events.edit",
+                                     "events.cancel", "events.answer_link"}, rule.rule
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -249,7 +268,9 @@ FIELD_NAMES = sorted({name for expected in EXPECTED.values() for name in expecte
                         "current", "next", "is_signatory", "applicant_email", "consent", "q", "page", "region",
                         "title_th", "title_en", "body_th", "body_en", "signing_deadline", "valid_from",
                         "valid_until", "sequential", "partners", "typed_name", "typed_position", "text_sha256",
-                        "reason", "pdf", "number"})
+                        "reason", "pdf", "number", "host", "description_th", "description_en", "starts_at",
+                        "ends_at", "rsvp_deadline", "place", "map_url", "online_url", "capacity", "visibility",
+                        "reply", "organisations", "guests"})
 
 
 @pytest.mark.parametrize("role", ["anonymous", "org_admin", "coordinator"])

@@ -10,6 +10,9 @@ from portal.applications import services as applications
 from portal.auth.models import User
 from portal.auth.passwords import hash_password
 from portal.db import utcnow
+from portal.events import rsvp
+from portal.events import services as events
+from portal.events.models import Reply, Visibility
 from portal.extensions import db
 from portal.i18n import in_language
 from portal.mail.models import OutboxStatus
@@ -109,6 +112,7 @@ def load_demo():
     _invitations(people)
     _undeliverable_mail()
     _agreements(coordinator, people)
+    _events(coordinator, people)
     return {"organisations": len(ORGANISATIONS), "people": len(people)}
 
 
@@ -244,3 +248,48 @@ def _agreements(coordinator, people):
             person = by_slug[declined[0]]
             signing.answer(version, person.memberships[0].organisation, person, Answer.DECLINED, reason=declined[1],
                            shown_sha256=version.text_sha256, ip="203.0.113.20", user_agent="demo")
+
+
+def _events(coordinator, people):
+    """A seminar next week nearly full (its last seat taken, two on the waiting list), with an invitation the demo
+    member has yet to answer; a public open day; and a past workshop its people came to."""
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    chiang_mai_admin = next(p for p in people if p.email == "admin@chiang-mai-pr.example")
+    seminar = events.create({
+        "title_th": "สัมมนาการสื่อสารภาวะวิกฤต ภาคเหนือ", "title_en": "Crisis communication seminar, North",
+        "description_th": "แลกเปลี่ยนบทเรียนจากเหตุน้ำท่วมและไฟป่า พร้อมฝึกเขียนข่าวด่วน",
+        "description_en": "Lessons from floods and forest fires, and a hands-on urgent news workshop.",
+        "starts_at": now + timedelta(days=7, hours=2), "ends_at": now + timedelta(days=7, hours=6),
+        "rsvp_deadline": now + timedelta(days=6), "place": "ศาลากลางจังหวัดเชียงใหม่ ห้องประชุม 1",
+        "map_url": "https://maps.example/chiang-mai-city-hall", "online_url": "https://meet.example/crisis-north",
+        "capacity": 4, "visibility": Visibility.MEMBERS}, by=chiang_mai_admin,
+        host=chiang_mai_admin.memberships[0].organisation)
+    events.publish(seminar, by=chiang_mai_admin)
+    guests = [p for p in people if p.memberships and p.email != "member@chiang-mai-pr.example"][:6]
+    events.invite(seminar, by=chiang_mai_admin, user_ids=[p.id for p in people if p.memberships])
+    for person in guests:  # four seats taken, then two wait
+        rsvp.answer(events.invitation_of(seminar, person), Reply.YES)
+    open_day = events.create({
+        "title_th": "วันเปิดบ้านเครือข่ายประชาสัมพันธ์", "title_en": "PR Network open day",
+        "description_th": "เปิดให้สื่อมวลชนและประชาชนพบเครือข่าย", "description_en": "Meet the network: press and public.",
+        "starts_at": now + timedelta(days=21, hours=3), "ends_at": now + timedelta(days=21, hours=8),
+        "rsvp_deadline": now + timedelta(days=20), "place": "หอประชุมกรมประชาสัมพันธ์ กรุงเทพมหานคร",
+        "map_url": "", "online_url": "", "capacity": None, "visibility": Visibility.PUBLIC}, by=coordinator)
+    events.publish(open_day, by=coordinator)
+    events.invite(open_day, by=coordinator, guests=[("reporter@thai-news.example", "ผู้สื่อข่าว ข่าวไทย")])
+    workshop = events.create({
+        "title_th": "อบรมการถ่ายภาพข่าวด้วยมือถือ", "title_en": "News photography with a phone",
+        "description_th": "", "description_en": "", "starts_at": now + timedelta(days=2),
+        "ends_at": now + timedelta(days=2, hours=3), "rsvp_deadline": now + timedelta(days=1),
+        "place": "มหาวิทยาลัยล้านนาพัฒนา", "map_url": "", "online_url": "", "capacity": 30,
+        "visibility": Visibility.MEMBERS}, by=coordinator)
+    events.publish(workshop, by=coordinator)
+    events.invite(workshop, by=coordinator, user_ids=[p.id for p in guests])
+    for person in guests[:3]:
+        invitation = events.invitation_of(workshop, person)
+        rsvp.answer(invitation, Reply.YES)
+    # It took place last week: move it into the past, with who came (check-in at the door comes with check-in).
+    workshop.starts_at, workshop.ends_at = now - timedelta(days=7), now - timedelta(days=7) + timedelta(hours=3)
+    workshop.rsvp_deadline = now - timedelta(days=8)
+    for person in guests[:2]:
+        events.invitation_of(workshop, person).checked_in_at = workshop.starts_at + timedelta(minutes=10)

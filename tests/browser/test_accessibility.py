@@ -13,11 +13,13 @@ from portal.agreements import drafts, signing
 from portal.agreements.models import AgreementKind, Answer
 from portal.applications.services import confirm_application, submit_application
 from portal.auth.passwords import hash_password
+from portal.events import services as events
 from portal.extensions import db
 from portal.mail.models import OutboxStatus
 from portal.mail.services import queue_mail
 from portal.organisations.models import Role
 from tests.support.browser import log_in
+from tests.support.events import event_values
 from tests.support.factories import make_org, make_user
 
 pytestmark = pytest.mark.browser
@@ -30,7 +32,8 @@ PAGES = {
     "admin@home.example": ["/directory", "/directory?q=ประชาสัมพันธ์", "/organisations/home",
                            "/organisations/home/about/edit", "/organisations/home/channels/edit", "/account",
                            "/invitations", "/agreements", "/agreements/1", "/agreements/1/versions/1/sign",
-                           "/agreements/2/versions/1/certificate", "/agreements/3/draft", "/agreements/3/publish"],
+                           "/agreements/2/versions/1/certificate", "/agreements/3/draft", "/agreements/3/publish",
+                           "/events", "/events/new", "/events/1", "/events/1/edit", "/events/1/cancel"],
     "coordinator@network.example": ["/admin/applications", "/admin/people", "/admin/audit", "/admin/outbox",
                                     "/dev/mailbox/"],
 }
@@ -73,6 +76,9 @@ def test_the_portal_s_pages_have_no_accessibility_violations(make_live_server, n
                     signing.answer(version, organisation, person, Answer.SIGNED, typed_name="ผู้ลงนาม",
                                    typed_position="ผู้อำนวยการ", consent_text="ยินยอม",
                                    shown_sha256=version.text_sha256)
+        event = events.create(event_values(capacity=1), by=admin, host=home)
+        events.publish(event, by=admin)
+        events.invite(event, by=admin, guests=[("guest@news.example", "แขก")])
         db.session.commit()
 
     axe = Axe()

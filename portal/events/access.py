@@ -1,0 +1,40 @@
+"""Who may create, manage, see and answer which event: each rule in one place."""
+
+from portal.events.models import EventState, Visibility
+from portal.organisations.access import can_administer, is_active_member
+from portal.organisations.models import OrgStatus
+
+
+def hosting_organisations(user):
+    """The organisations a person may host events for (those they administer, active)."""
+    if not user.is_authenticated:
+        return []
+    return [m.organisation for m in user.memberships
+            if m.organisation.status == OrgStatus.ACTIVE and can_administer(user, m.organisation)]
+
+
+def may_create(user):
+    """Coordinators create the network's events; an active member organisation's admins create its own."""
+    return user.is_authenticated and (user.is_admin or bool(hosting_organisations(user)))
+
+
+def may_manage(user, event):
+    """Coordinators manage every event; a host organisation's admins manage its events."""
+    if not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    return event.host_organisation is not None and event.host_organisation.status == OrgStatus.ACTIVE and \
+        can_administer(user, event.host_organisation)
+
+
+def may_see(user, event, invitation=None):
+    """Drafts are their managers'; a published or cancelled event is seen by whoever was invited, by members (and
+    by everyone when it is public)."""
+    if may_manage(user, event):
+        return True
+    if event.state == EventState.DRAFT:
+        return False
+    if invitation is not None or event.visibility == Visibility.PUBLIC:
+        return True
+    return user.is_authenticated and is_active_member(user)
