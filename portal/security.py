@@ -34,11 +34,14 @@ HEADERS = {
 # stands in a path: /password/reset/<token>, /invitations/accept/<token>, /apply/status/<token>...
 TOKEN = re.compile(r"\.?[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{20,}")
 HIDDEN = "[token]"
+# A calendar feed's key (secrets.token_urlsafe(32): 43 characters, no dots) in /calendar/<key>.ics.
+FEED_KEY = re.compile(r"(?<=/calendar/)[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 
 
 def scrub_tokens(text):
-    """The text with every mailed link's token replaced by [token]: logs must not hold what opens an account."""
-    return TOKEN.sub(HIDDEN, text) if isinstance(text, str) else text
+    """The text with every mailed link's token and calendar feed key replaced by [token]: logs must not hold what
+    opens an account or a person's calendar."""
+    return FEED_KEY.sub(HIDDEN, TOKEN.sub(HIDDEN, text)) if isinstance(text, str) else text
 
 
 class ScrubTokens(logging.Filter):

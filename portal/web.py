@@ -1,4 +1,9 @@
-"""Pages every domain shares: the answer to a mailed link that cannot be used."""
+"""Answers every domain shares: the page for a mailed link that cannot be used, and CSV downloads."""
+
+import csv
+import io
+
+from flask import make_response
 
 from portal.htmx import render
 
@@ -10,3 +15,22 @@ def invalid_link(error, forward=None, note=None):
     `note`: a sentence more about links of this kind.
     """
     return render("invalid_link.html", expired=error.expired, forward=forward, note=note, status=400)
+
+
+def safe_cell(value):
+    """A spreadsheet cell that cannot run: text starting with = + - @ (a formula to Excel) is written as text."""
+    value = "" if value is None else str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def csv_download(headers, rows, filename):
+    """A CSV file to download: UTF-8 with a byte-order mark (so that Excel shows Thai), no cell a formula."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
+    response = make_response(out.getvalue())
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response

@@ -12,6 +12,8 @@ from portal.applications.services import (
 )
 from portal.auth.models import User
 from portal.auth.services import find_user_by_email
+from portal.events import rsvp, services
+from portal.events.models import Reply
 from portal.extensions import db
 from portal.mail.services import queue_mail
 from portal.organisations.invitations import invite
@@ -141,6 +143,20 @@ EXPECTED = {
     ("events.answer", "POST"): each(LOGIN, 303, 303, 303, 303, data={"reply": "yes"}),
     ("events.leave_waiting_list", "POST"): each(LOGIN, 303, 303, 400, 400),  # coming, not waiting: told so
     ("events.invite", "POST"): each(LOGIN, 403, 403, 422, 422, data={"guests": "not an address"}),
+    ("events.message", "POST"): each(LOGIN, 403, 403, 422, 422, data={"text": ""}),
+    ("events.attendees_csv", "GET"): each(LOGIN, 403, 403, 200, 200),
+    # Check-in (hosts and coordinators), on the walked event's invitee; the QR record with a bogus token.
+    ("checkin.page", "GET"): each(LOGIN, 403, 403, 200, 200),
+    ("checkin.check_in", "POST"): each(LOGIN, 403, 403, 303, 303),
+    ("checkin.undo", "POST"): each(LOGIN, 403, 403, 303, 303),
+    # home's admin and the coordinator cancelled the event earlier in the walk: no walk-in then, said so (422).
+    ("checkin.walk_in", "POST"): each(LOGIN, 403, 403, 422, 422, data={"name": "ผู้มาหน้างาน"}),
+    ("checkin.record", "GET"): each(LOGIN, 400, 400, 400, 400),
+    # Calendar feeds: a made-up key is no feed; the public feed is everyone's; the account page members'.
+    ("calendar_feeds.personal", "GET"): each(404, 404, 404, 404, 404),
+    ("calendar_feeds.public", "GET"): EVERYONE,
+    ("calendar_feeds.page", "GET"): MEMBERS,
+    ("calendar_feeds.change", "POST"): each(LOGIN, 303, 303, 303, 303, data={"action": "start"}),
     ("events.answer_link", "GET"): BAD_LINK,
     ("events.answer_link", "POST"): BAD_LINK,
     ("mailbox.index", "GET"): HIDDEN_MAILBOX,
@@ -172,6 +188,8 @@ def world(make_app):
         invitation = invite("invited@member.example", home, "member", by=people["org_admin"])
         agreement_id, number = signed_agreement(network)
         event = published_event(network)
+        invitee = services.invite(event, by=people["org_admin"], guests=[("guest@news.example", "แขก")])[0]
+        rsvp.answer(invitee, Reply.YES)
         message = queue_mail("x@member.example", "main/announcement", "s", name="n", message="m",
                              attachments=[("a.txt", "text/plain", b"a")])
         db.session.commit()
@@ -179,7 +197,8 @@ def world(make_app):
                   "token": "not-a-real-token", "invitation_id": invitation.id, "user_id": target.id,
                   "home_id": home.id, "application_id": to_decide.id, "slug": home.slug, "section": "about",
                   "membership_id": target_membership.id, "name": "0" * 32 + ".png",
-                  "agreement_id": agreement_id, "number": number, "event_id": event.id}
+                  "agreement_id": agreement_id, "number": number, "event_id": event.id,
+                  "attendee_id": invitee.id, "key": "x" * 43}
         values["token"] = {"application_status": status_token(applied)}
         user_ids = {role: user.id for role, user in people.items()}
     return app, user_ids, values
@@ -270,7 +289,7 @@ FIELD_NAMES = sorted({name for expected in EXPECTED.values() for name in expecte
                         "valid_until", "sequential", "partners", "typed_name", "typed_position", "text_sha256",
                         "reason", "pdf", "number", "host", "description_th", "description_en", "starts_at",
                         "ends_at", "rsvp_deadline", "place", "map_url", "online_url", "capacity", "visibility",
-                        "reply", "organisations", "guests"})
+                        "reply", "organisations", "guests", "groups", "text", "action"})
 
 
 @pytest.mark.parametrize("role", ["anonymous", "org_admin", "coordinator"])

@@ -1,8 +1,6 @@
 """Agreements: the list, drafts and publishing, each version with its status, signing and declining, certificates,
 the audit trail, and the public verify page."""
 
-import csv
-import io
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
 from flask_babel import get_locale
@@ -21,6 +19,7 @@ from portal.forms import ConfirmForm, choices
 from portal.htmx import render, see_other
 from portal.organisations.guards import member_required
 from portal.organisations.models import Organisation, OrgStatus
+from portal.web import csv_download
 
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 verify_bp = Blueprint("verify", __name__)
@@ -304,24 +303,16 @@ def text_pdf(agreement_id, number):
 def record_csv(agreement_id):
     """The agreement's signing record as CSV: every event with its hash and the hash before it."""
     agreement = _agreement(agreement_id)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(["id", "time (UTC)", "event", "version", "organisation", "person", "ip", "details",
-                     "previous hash", "hash"])
     events = db.session.scalars(db.select(AgreementEvent).where(AgreementEvent.agreement_id == agreement.id)
                                 .order_by(AgreementEvent.id)).all()
     numbers = {v.id: v.number for v in agreement.versions}
-    for event in events:
-        writer.writerow([event.id, event.created_at.isoformat(), event.kind.value, numbers.get(event.version_id, ""),
-                         event.organisation.slug if event.organisation else "",
-                         event.actor.email if event.actor else "", event.ip,
-                         "; ".join(f"{k}={v}" for k, v in sorted((event.details or {}).items())),
-                         event.previous_hash, event.hash])
-    response = make_response(out.getvalue())
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers.set("Content-Disposition", "attachment", filename=f"agreement-{agreement.id}-record.csv")
-    return response
+    return csv_download(
+        ["id", "time (UTC)", "event", "version", "organisation", "person", "ip", "details", "previous hash", "hash"],
+        ([event.id, event.created_at.isoformat(), event.kind.value, numbers.get(event.version_id, ""),
+          event.organisation.slug if event.organisation else "", event.actor.email if event.actor else "", event.ip,
+          "; ".join(f"{k}={v}" for k, v in sorted((event.details or {}).items())), event.previous_hash, event.hash]
+         for event in events),
+        f"agreement-{agreement.id}-record.csv")
 
 
 # The public verify page

@@ -35,6 +35,13 @@ def _sender():
     return sender.rsplit("<", 1)[-1].rstrip(">").strip()
 
 
+def _for_the_door(invitation):
+    """The attendee's check-in code as a QR image: a host scanning it opens their record (nobody else can)."""
+    from portal.events.checkin import checkin_link, qr_png
+
+    return [("check-in.png", "image/png", qr_png(checkin_link(invitation)))]
+
+
 def _ics(invitation, coming):
     content = invitation_ics(_calendar_event(invitation, coming), calendar_name=_calendar_name(invitation))
     return [("event.ics", "text/calendar; method=PUBLISH; charset=utf-8", content)]
@@ -92,7 +99,8 @@ def tell_answer(invitation):
         _queue(invitation, f"confirmed-{invitation.answered_at.timestamp():.0f}", _l("You are coming: %(title)s",
                                                                                      title=title),
                [_l("Your seat is confirmed. The calendar entry is attached.")], links=page,
-               attachments=_ics(invitation, coming=True), online=True)
+               note=_l("Your check-in code: show it at the door."),
+               attachments=_ics(invitation, coming=True) + _for_the_door(invitation), online=True)
     elif invitation.status == Status.WAITING:
         _queue(invitation, f"waiting-{invitation.answered_at.timestamp():.0f}",
                _l("On the waiting list: %(title)s", title=title),
@@ -112,12 +120,15 @@ def tell_promoted(invitation):
            [_l("A seat has freed up and it is yours: you are coming. If you cannot come after all, give the seat "
                "back on the event's page so that the next person gets it.")],
            links=[(_l("Open the event"), mail_url("events.show", event_id=event.id))],
-           attachments=_ics(invitation, coming=True), online=True)
+           note=_l("Your check-in code: show it at the door."),
+           attachments=_ics(invitation, coming=True) + _for_the_door(invitation), online=True)
 
 
 def tell_changed(event, invitations):
     """The time or place changed: everyone still involved gets the new details and an updated calendar entry."""
-    for invitation in invitations:
+    from portal.events.checkin import has_address
+
+    for invitation in filter(has_address, invitations):  # a walk-in without an address is not written to
         coming = invitation.status == Status.CONFIRMED
         _queue(invitation, f"changed-{event.sequence}",
                _l("Changed: %(title)s", title=event.title_in(invitation.language)),
@@ -129,9 +140,65 @@ def tell_changed(event, invitations):
 
 def tell_cancelled(event, invitations):
     """The event is cancelled: everyone invited is told, with a calendar entry that removes it."""
-    for invitation in invitations:
+    from portal.events.checkin import has_address
+
+    for invitation in filter(has_address, invitations):
         calendar = _calendar_event(invitation, with_online_link=False)
         content = cancellation_ics(calendar, calendar_name=_calendar_name(invitation))
         _queue(invitation, "cancelled", _l("Cancelled: %(title)s", title=event.title_in(invitation.language)),
                [_l("This event has been cancelled. The attached calendar entry removes it from your calendar.")],
                attachments=[("event.ics", "text/calendar; method=CANCEL; charset=utf-8", content)])
+
+
+def remind_coming(invitation):
+    """The day before: the event, for the people coming. Return 1 when queued now, 0 when queued before."""
+    event = invitation.event
+    key = f"event-{event.id}-reminder-eve-{invitation.id}"
+    if _queued(key):
+        return 0
+    queue_mail(invitation.email, "events/event", _l("Tomorrow: %(title)s", title=event.title_in(invitation.language)),
+               language=invitation.language, idempotency_key=key, name=invitation.display_name, event=event,
+               paragraphs=[_l("A reminder: you are coming to this event tomorrow. If you cannot come after all, "
+                              "say so on its page so that your seat goes to someone else.")],
+               links=[(_l("Open the event"), mail_url("events.show", event_id=event.id))], note="",
+               online_url=event.online_url)
+    return 1
+
+
+def remind_to_answer(invitation, token):
+    """Three days before answers close, to someone who has not answered."""
+    event = invitation.event
+    key = f"event-{event.id}-reminder-answer-{invitation.id}"
+    if _queued(key):
+        return 0
+    queue_mail(invitation.email, "events/event",
+               _l("Please answer: %(title)s", title=event.title_in(invitation.language)),
+               language=invitation.language, idempotency_key=key, name=invitation.display_name, event=event,
+               paragraphs=[_l("You have not answered this invitation yet. Answers close on %(deadline)s.",
+                              deadline=_when(event.rsvp_deadline))],
+               links=_answer_links(invitation, token), note="", online_url="")
+    return 1
+
+
+def send_message(invitation, text, by, token=None):
+    """A host's message to an invitee (with their answer links when they have not answered)."""
+    import uuid
+
+    event = invitation.event
+    queue_mail(invitation.email, "events/event",
+               _l("Message about %(title)s", title=event.title_in(invitation.language)),
+               language=invitation.language, idempotency_key=f"event-{event.id}-message-{uuid.uuid4().hex}",
+               name=invitation.display_name, event=event,
+               paragraphs=[_l("%(name)s writes to the people invited:", name=by.name or by.email)], quote=text,
+               links=_answer_links(invitation, token) if token else
+               [(_l("Open the event"), mail_url("events.show", event_id=event.id))], note="",
+               online_url=event.online_url if invitation.status == Status.CONFIRMED else "")
+
+
+def _queued(key):
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+    from portal.mail.models import OutboxMessage
+
+    return db.session.scalar(sa.select(sa.exists().where(OutboxMessage.idempotency_key == key)))

@@ -4,10 +4,10 @@ from datetime import timedelta, timezone
 
 import email_validator
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField, SelectMultipleField
+from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField, SelectMultipleField, widgets
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
-from portal.events.models import Reply, Visibility
+from portal.events.models import Reply, Status, Visibility
 from portal.forms import REQUIRED, PortalForm, choices, long_text_field, text_field, website_field
 from portal.i18n import BANGKOK
 
@@ -117,3 +117,18 @@ def host_choices(organisations, network_label):
     return choices([(0, network_label)] if network_label else []) + choices(
         (o.id, o.name_th) for o in organisations)
 
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice drawn as checkboxes (each option an <input type="checkbox">)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class MessageForm(PortalForm):
+    groups = CheckboxesField(_l("To"), choices=choices(
+        (status.value, status.label) for status in (Status.CONFIRMED, Status.MAYBE, Status.INVITED, Status.WAITING,
+                                                    Status.DECLINED)),
+        validators=[DataRequired(_l("Choose at least one group."))], validate_choice=True)
+    text = long_text_field(_l("Message"), 5000)

@@ -28,7 +28,7 @@ def open_for_answers(event, now=None):
     return event.state == EventState.PUBLISHED and (now or utcnow()) <= event.rsvp_deadline
 
 
-def _take_seat(event_id):
+def take_seat(event_id):
     """Take one seat if one is free; tell whether it was taken."""
     result = db.session.execute(
         sa.update(Event).where(Event.id == event_id,
@@ -58,7 +58,7 @@ def answer(invitation, reply):
     if reply == Reply.YES:
         if before in (Status.CONFIRMED, Status.WAITING):
             return before  # said already: a second click changes nothing
-        after = Status.CONFIRMED if _take_seat(event.id) else Status.WAITING
+        after = Status.CONFIRMED if take_seat(event.id) else Status.WAITING
     else:
         after = ANSWERED[reply]
         if before == after:
@@ -107,7 +107,7 @@ def promote(event):
         first = db.session.scalar(
             sa.select(Invitation).where(Invitation.event_id == event.id, Invitation.status == Status.WAITING)
             .order_by(Invitation.waiting_since, Invitation.id).limit(1))
-        if first is None or not _take_seat(event.id):
+        if first is None or not take_seat(event.id):
             return promoted
         if claim(db.session, Invitation, Invitation.id == first.id, Invitation.status == Status.WAITING,
                  status=Status.CONFIRMED, waiting_since=None):

@@ -1,7 +1,6 @@
 """Events as their hosts make them: drafts, publishing, changes that reach everyone, cancelling; and inviting people
 (members chosen by hand, whole organisations, guests by address)."""
 
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -168,6 +167,11 @@ def upcoming(now=None):
                               .order_by(Event.starts_at)).all()
 
 
-def default_deadline(starts_at):
-    """Answers close a day before the event starts unless the host says otherwise."""
-    return starts_at - timedelta(days=1)
+def attended(user, now=None, limit=20):
+    """The events a person came to (checked in) or was coming to, that have ended, latest first."""
+    return db.session.scalars(
+        sa.select(Event).join(Invitation, Invitation.event_id == Event.id)
+        .where(Invitation.user_id == user.id, Event.state == EventState.PUBLISHED, Event.ends_at < (now or utcnow()),
+               sa.or_(Invitation.checked_in_at.is_not(None), Invitation.status == Status.CONFIRMED))
+        .order_by(Event.starts_at.desc()).limit(limit)).all()
+

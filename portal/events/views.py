@@ -8,16 +8,17 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.events import access, rsvp, services
-from portal.events.forms import AnswerForm, EventForm, InviteForm, host_choices, parse_guests, to_local
+from portal.audit.services import record as audit
+from portal.events import access, reminders, rsvp, services
+from portal.events.forms import AnswerForm, EventForm, InviteForm, MessageForm, host_choices, parse_guests, to_local
 from portal.events.models import Event, EventState, Invitation, Reply, Status
 from portal.extensions import db
 from portal.forms import ConfirmForm, choices
 from portal.htmx import render
-from portal.i18n import in_language
+from portal.i18n import format_datetime, in_language
 from portal.organisations.models import Organisation, OrgStatus
 from portal.tokens import TokenError
-from portal.web import invalid_link
+from portal.web import csv_download, invalid_link
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -48,7 +49,7 @@ def index():
                                             .order_by(Event.starts_at)) if access.may_manage(current_user, e)]
     visible = [e for e in events if access.may_see(current_user, e, answers.get(e.id))]
     return render("events/index.html", events=visible, answers=answers, drafts=drafts,
-                  may_create=access.may_create(current_user))
+                  past=services.attended(current_user), may_create=access.may_create(current_user))
 
 
 def _event_form(formdata=None, event=None):
@@ -149,7 +150,7 @@ def _invite_form(event, formdata=None):
     return form
 
 
-def _show(event, invitation, status=200, invite_form=None, answer_form=None):
+def _show(event, invitation, status=200, invite_form=None, answer_form=None, message_form=None):
     manage = access.may_manage(current_user, event)
     invitees = db.session.scalars(db.select(Invitation).where(Invitation.event_id == event.id).order_by(
         Invitation.status, Invitation.waiting_since, Invitation.id).options(
@@ -162,6 +163,7 @@ def _show(event, invitation, status=200, invite_form=None, answer_form=None):
     return render("events/show.html", event=event, invitation=invitation, manage=manage, invitees=invitees,
                   counts=counts, answer_form=answer_form, confirm_form=ConfirmForm(),
                   invite_form=invite_form or (_invite_form(event) if manage else None),
+                  message_form=message_form or (MessageForm(formdata=None) if manage else None),
                   open=rsvp.open_for_answers(event), place=rsvp.waiting_place(invitation) if invitation else None,
                   coming=bool(invitation and invitation.status == Status.CONFIRMED) or manage, status=status)
 
@@ -244,6 +246,41 @@ def invite(event_id):
     db.session.commit()
     flash(_("%(count)d people invited (nobody is invited twice).", count=len(made)), "success")
     return redirect(url_for("events.show", event_id=event.id) + "#invitees", 303)
+
+
+@bp.post("/<int:event_id>/message")
+@login_required
+def message(event_id):
+    """The host writes to the groups they choose (coming, maybe, not answered, waiting, not coming)."""
+    event, invitation = _event(event_id, manage=True)
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return _show(event, invitation, status=422, message_form=form)
+    sent = reminders.message(event, [Status(value) for value in form.groups.data], form.text.data, by=current_user)
+    audit("event.messaged", event, actor=current_user, people=sent, groups=",".join(form.groups.data))
+    db.session.commit()
+    flash(_("Your message is on its way to %(count)d people.", count=sent), "success")
+    return redirect(url_for("events.show", event_id=event.id) + "#host", 303)
+
+
+@bp.get("/<int:event_id>/attendees.csv")
+@login_required
+def attendees_csv(event_id):
+    """Everyone invited, with their answer, organisation and check-in (UTF-8 with BOM, for spreadsheets)."""
+    event, _invitation = _event(event_id, manage=True)
+    people = db.session.scalars(db.select(Invitation).where(Invitation.event_id == event.id).order_by(
+        Invitation.status, Invitation.waiting_since, Invitation.id).options(db.joinedload(Invitation.organisation)))
+    return csv_download(
+        [_("Name"), _("Email"), _("Organisation"), _("Answer"), _("Answered at"), _("Waiting since"),
+         _("Checked in at")],
+        ([person.display_name, person.email, person.organisation.name_in(_language()) if person.organisation else "",
+          str(person.status.label), _moment(person.answered_at), _moment(person.waiting_since),
+          _moment(person.checked_in_at)] for person in people),
+        f"event-{event.id}-attendees.csv")
+
+
+def _moment(value):
+    return format_datetime(value) if value else ""
 
 
 # The answer links of the invitation mail: no login; GET shows the answer chosen, only a POST records it.

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from portal.db import LIKE_ESCAPE, Page, contains_pattern
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrganisationCard, OrgStatus
+from portal.web import safe_cell
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -95,12 +96,6 @@ def _page(cards, number, total):
     return Page(cards, number, has_next=number * DIRECTORY_PAGE_SIZE < total, total=total, size=DIRECTORY_PAGE_SIZE)
 
 
-def _safe_cell(value):
-    # A cell starting with = + - @ is a formula to Excel: written as text, it cannot run.
-    value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def export_csv(headers):
     """Every active organisation as CSV, by Thai order: UTF-8 with a byte-order mark so that Excel shows Thai, no
     cell a formula. `headers`: the column names, in the reader's language."""
@@ -111,7 +106,7 @@ def export_csv(headers):
     organisations = db.session.scalars(sa.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE)
                                        .order_by(Organisation.sort_key, Organisation.id))
     for o in organisations:
-        writer.writerow([_safe_cell("" if v is None else str(v)) for v in (
+        writer.writerow([safe_cell("" if v is None else str(v)) for v in (
             o.name_th, o.name_en, o.sector.label, o.region.label, o.province, o.website,
             o.public_email, o.phone, ", ".join(o.expertise or []))])
     return out.getvalue()

@@ -33,7 +33,8 @@ PAGES = {
                            "/organisations/home/about/edit", "/organisations/home/channels/edit", "/account",
                            "/invitations", "/agreements", "/agreements/1", "/agreements/1/versions/1/sign",
                            "/agreements/2/versions/1/certificate", "/agreements/3/draft", "/agreements/3/publish",
-                           "/events", "/events/new", "/events/1", "/events/1/edit", "/events/1/cancel"],
+                           "/events", "/events/new", "/events/1", "/events/1/edit", "/events/1/cancel",
+                           "/events/1/check-in", "/account/calendar"],
     "coordinator@network.example": ["/admin/applications", "/admin/people", "/admin/audit", "/admin/outbox",
                                     "/dev/mailbox/"],
 }

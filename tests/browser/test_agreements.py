@@ -60,6 +60,7 @@ def test_draft_publish_sign_in_two_languages_and_verify_the_certificate(server, 
     admin.goto("/login")
     log_in(admin, network["org_admin"], PASSWORD)
     nav(admin).get_by_role("link", name="ข้อตกลง", exact=True).click()
+    admin.evaluate("() => document.fonts.ready.then(() => true)")  # no layout shift under the click below
     admin.get_by_role("button", name=f"ร่างบันทึกข้อตกลงความร่วมมือของ {HOME}").click()
     admin.get_by_label("ชื่อข้อตกลงภาษาไทย").fill(TITLE_TH)
     admin.get_by_label("ชื่อข้อตกลงภาษาอังกฤษ").fill(TITLE_EN)
