@@ -2,6 +2,7 @@
 
     python scripts/translations.py          # extract + update; English msgstr = msgid; list Thai gaps
     python scripts/translations.py th.json  # also take Thai translations from a {msgid: msgstr} file
+                                            # (a message with a context: "context|msgid")
 """
 
 import json
@@ -22,7 +23,8 @@ def pybabel(*args):
 
 
 def extract():
-    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-o", str(POT), "--no-location",
+    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-o", str(POT),
+            "--no-location",
             "--sort-output", "--project", "PR Network Portal", ".")
     pybabel("update", "-i", str(POT), "-d", str(DIRECTORY), "--no-fuzzy-matching", "--ignore-obsolete")
 
@@ -35,7 +37,7 @@ def fill(language, translate):
     for message in catalog:
         if not message.id:
             continue
-        value = translate(message.id)
+        value = translate(message.id, message.context)
         if value:
             message.string = value
             message.flags.discard("fuzzy")
@@ -51,9 +53,10 @@ def main():
     thai = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8")) if len(sys.argv) > 1 else {}
     # English is the source: a plural's two forms are its msgid and msgid_plural. Thai has one form, given in the
     # JSON under the singular.
-    fill("en", lambda msgid: msgid)
-    missing = fill("th", lambda msgid: (thai[msgid[0]],) if isinstance(msgid, tuple) and msgid[0] in thai
-                   else thai.get(msgid) if isinstance(msgid, str) else None)
+    # A message with a context (pgettext) is keyed "context|message" in the JSON.
+    fill("en", lambda msgid, context: msgid)
+    missing = fill("th", lambda msgid, context: (thai[msgid[0]],) if isinstance(msgid, tuple) and msgid[0] in thai
+                   else thai.get(f"{context}|{msgid}" if context else msgid) if isinstance(msgid, str) else None)
     for msgid in missing:
         print("missing Thai:", msgid)
     return 1 if missing else 0

@@ -8,7 +8,7 @@ from portal.applications.models import Application, ApplicationStatus
 from portal.auth.models import User
 from portal.auth.passwords import verify_password
 from portal.auth.services import find_user_by_email
-from portal.events import services
+from portal.events import audiences, services
 from portal.events.models import Event, Invitation, Status, Visibility
 from portal.extensions import db
 from portal.mail.models import OutboxMessage, OutboxStatus
@@ -101,6 +101,7 @@ def test_demo_fills_a_believable_network_once(app):
         assert (answers.count(Status.CONFIRMED), answers.count(Status.WAITING), seminar.confirmed) == (4, 2, 4)
         member = find_user_by_email("member@chiang-mai-pr.example")
         assert services.invitation_of(seminar, member).status == Status.INVITED
+        assert [r.regions for r in audiences.pending()] == [["north"]]  # a wide invitation waits for approval
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Event).where(
             Event.visibility == Visibility.PUBLIC)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation).where(

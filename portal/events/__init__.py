@@ -2,6 +2,7 @@
 and cancellations that reach everyone, with calendar entries."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 AUDIT_LABELS = {
     "event.created": _l("Event created"),
@@ -13,6 +14,9 @@ AUDIT_LABELS = {
     "event.checked_in": _l("Checked in at an event"),
     "event.check_in_undone": _l("Check-in undone"),
     "event.walked_in": _l("Walk-in admitted at an event"),
+    "event.audience_requested": _l("Wide invitation asked for an event"),
+    "event.audience_approved": _l("Wide invitation approved"),
+    "event.audience_declined": _l("Wide invitation declined"),
 }
 
 
@@ -23,25 +27,36 @@ def _members(user):
 def init_app(app):
     """Register events: their pages, answer links, check-in and calendar feeds, command, token purposes, audit and
     state labels, navigation entry."""
-    from portal import audit, navigation, tokens
+    from portal import audit, jobs, navigation, tokens
     from portal.events import (
         feed_models,  # noqa: F401
         feeds,
         models,  # noqa: F401  (their tables)
+        services,
     )
+    from portal.events.attendance_views import attendance_bp
     from portal.events.checkin_views import checkin_bp
     from portal.events.cli import events_cli
     from portal.events.feed_views import feeds_bp
-    from portal.events.models import EventState, Status, Visibility
+    from portal.events.models import EventState, RequestState, Status, Visibility
     from portal.events.views import bp
     from portal.i18n import Labels, register_labels
 
     app.register_blueprint(bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(attendance_bp)
     app.cli.add_command(events_cli)
+    jobs.register(app, "event-invitations", services.mail_waiting_invitations)
     tokens.register_purposes(app, "event-answer", "event-checkin")
     audit.register_actions(app, AUDIT_LABELS | feeds.AUDIT_LABELS)
     register_labels(app, {name: Labels(enum.labels()) for name, enum in (
-        ("event_states", EventState), ("rsvp_states", Status), ("visibilities", Visibility))})
-    navigation.add(app, navigation.NavItem(_l("Events"), _members, "events.index", order=16))
+        ("event_states", EventState), ("rsvp_states", Status), ("visibilities", Visibility),
+        ("request_states", RequestState))})
+    navigation.add(
+        app,
+        # "Events" is also an area of expertise (งานอีเวนต์); as the portal's section it is กิจกรรม.
+        navigation.NavItem(lazy_pgettext("section", "Events"), _members, "events.index", order=16),
+        navigation.NavItem(_l("Event invitations to approve"), navigation.coordinators, "events.approvals",
+                           group="tools", order=15),
+    )

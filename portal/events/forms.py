@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 from portal.events.models import Reply, Status, Visibility
 from portal.forms import REQUIRED, PortalForm, choices, long_text_field, text_field, website_field
 from portal.i18n import BANGKOK
+from portal.organisations.models import Region, Sector
 
 MAX_GUESTS = 500
 
@@ -132,3 +133,17 @@ class MessageForm(PortalForm):
                                                     Status.DECLINED)),
         validators=[DataRequired(_l("Choose at least one group."))], validate_choice=True)
     text = long_text_field(_l("Message"), 5000)
+
+
+class AudienceForm(PortalForm):
+    regions = CheckboxesField(_l("Regions (none: all)"), choices=choices(Region.labels().items()),
+                              validate_choice=True)
+    sectors = CheckboxesField(_l("Sectors (none: all)"), choices=choices(Sector.labels().items()),
+                              validate_choice=True)
+
+
+class DecisionForm(PortalForm):
+    decision = RadioField(_l("Decision"), choices=choices([("approve", _l("Approve: send the invitations")),
+                                                           ("decline", _l("Decline"))]),
+                          validators=[DataRequired(_l("Choose an answer."))])
+    note = long_text_field(_l("Reason (told to the organisation when declined)"), 2000, required=False)

@@ -114,6 +114,8 @@ class Invitation(db.Model):
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     invited_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the invitation mail was queued: a large invitation is mailed by the worker after the request answered.
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     event: Mapped[Event] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
@@ -122,8 +124,36 @@ class Invitation(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("event_id", "email"),  # nobody is invited twice to one event
         sa.Index("ix_event_invitation_waiting", "event_id", "status", "waiting_since"),
+        sa.Index("ix_event_invitation_unmailed", "mailed_at", "id"),
     )
 
     @property
     def display_name(self):
         return self.name or (self.user.name if self.user else "") or self.email
+
+
+class RequestState(LabelledEnum):
+    PENDING = "pending", _l("Waiting for a coordinator")
+    APPROVED = "approved", _l("Approved: invitations sent")
+    DECLINED = "declined", _l("Not approved")
+
+
+class AudienceRequest(db.Model):
+    """A member organisation's wish to invite the whole network, or regions or sectors of it, to its event: it waits
+    for a coordinator's approval (the network's inboxes are shared; hand-picked people need none)."""
+
+    __tablename__ = "event_audience_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    regions: Mapped[list] = mapped_column(sa.JSON, default=list)  # empty with no sectors: everyone
+    sectors: Mapped[list] = mapped_column(sa.JSON, default=list)
+    state: Mapped[RequestState] = mapped_column(enum_column(RequestState), default=RequestState.PENDING, index=True)
+    note: Mapped[str] = mapped_column(sa.Text, default="")  # the coordinator's reason when declined
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    event: Mapped[Event] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])

@@ -3,12 +3,15 @@
 
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.auth.services import normalise_email
-from portal.db import utcnow
+from portal.db import claim, utcnow
 from portal.events import emails
 from portal.events.models import Event, EventState, Invitation, Status
 from portal.extensions import db
@@ -86,43 +89,77 @@ def _still_involved(event):
 
 # Invitations
 
+MAIL_AT_ONCE = 100  # a larger invitation is mailed by the worker, after the request has answered
+MAIL_BATCH = 200
+
+
 def invite(event, by, user_ids=(), organisation_ids=(), guests=()):
     """Invite members chosen by hand, every active person of chosen organisations, and guests by address (pairs of
-    address and name). Nobody is invited twice to one event. Return the invitations made."""
+    address and name). Nobody is invited twice to one event (the database refuses a second row for an address).
+
+    The rows go in with one INSERT; up to MAIL_AT_ONCE invitations are mailed now, more by the worker
+    (`mail_waiting_invitations`), so that inviting ten thousand answers at once. Return how many were invited."""
     if event.state != EventState.PUBLISHED:
         raise EventError(_l("Publish the event before inviting people."))
+    rows = {}
     people = db.session.execute(
-        sa.select(User, Membership.organisation_id).join(Membership, Membership.user_id == User.id)
-        .join(Organisation, Organisation.id == Membership.organisation_id)
+        sa.select(User.id, User.email, User.name, User.language, Membership.organisation_id)
+        .join(Membership, Membership.user_id == User.id).join(Organisation, Organisation.id == Membership.organisation_id)
         .where(User.active, Organisation.status == OrgStatus.ACTIVE,
                sa.or_(User.id.in_(list(user_ids)), Membership.organisation_id.in_(list(organisation_ids))))
-        .order_by(User.id)).all()
-    wanted = {}
-    for user, organisation_id in people:
-        wanted.setdefault(user.email, (user, organisation_id))
+        .order_by(User.id, Membership.id))
+    for user_id, email, name, language, organisation_id in people:
+        rows.setdefault(email, {"user_id": user_id, "name": name or "", "language": language or "th",
+                                "organisation_id": organisation_id})
     for address, name in guests:
         address = normalise_email(address)
-        if address and address not in wanted:
-            known = db.session.scalar(sa.select(User).where(User.email == address))
-            wanted[address] = (known, None) if known else (name, None)
-    already = set(db.session.scalars(sa.select(Invitation.email).where(Invitation.event_id == event.id,
-                                                                       Invitation.email.in_(list(wanted)))))
-    made = []
-    for address, (who, organisation_id) in wanted.items():
-        if address in already:
-            continue
-        member = who if isinstance(who, User) else None
-        invitation = Invitation(event=event, email=address, user=member, organisation_id=organisation_id,
-                                name=member.name if member else (who or ""), invited_by_id=by.id,
-                                language=(member.language if member else None) or "th")
-        db.session.add(invitation)
-        made.append(invitation)
-    db.session.flush()
-    for invitation in made:
+        if address and address not in rows:
+            known = db.session.execute(sa.select(User.id, User.name, User.language).where(User.email == address)).first()
+            rows[address] = {"user_id": known.id, "name": known.name or name, "language": known.language or "th",
+                             "organisation_id": None} if known else \
+                {"user_id": None, "name": name or "", "language": "th", "organisation_id": None}
+    already = set(db.session.scalars(sa.select(Invitation.email).where(Invitation.event_id == event.id)))
+    now = utcnow()
+    fresh = [{"event_id": event.id, "email": address, "invited_by_id": by.id, "status": Status.INVITED,
+              "created_at": now, **values} for address, values in rows.items() if address not in already]
+    if not fresh:
+        return 0
+    insert = (sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else postgresql_insert)(Invitation)
+    db.session.execute(insert.on_conflict_do_nothing(index_elements=["event_id", "email"]), fresh)
+    if len(fresh) <= MAIL_AT_ONCE:
+        for invitation in db.session.scalars(sa.select(Invitation).where(
+                Invitation.event_id == event.id, Invitation.mailed_at.is_(None),
+                Invitation.email.in_([row["email"] for row in fresh])).order_by(Invitation.id)):
+            _mail_invitation(invitation)
+    audit("event.invited", event, actor=by, people=len(fresh))
+    return len(fresh)
+
+
+def _mail_invitation(invitation):
+    """Queue one invitation's mail, once (of two workers, the one that marks it mails it)."""
+    if claim(db.session, Invitation, Invitation.id == invitation.id, Invitation.mailed_at.is_(None),
+             mailed_at=utcnow()):
         emails.send_invitation(invitation, answer_token(invitation))
-    if made:
-        audit("event.invited", event, actor=by, people=len(made))
-    return made
+        return 1
+    return 0
+
+
+def mail_waiting_invitations(batch=MAIL_BATCH):
+    """The worker's job: mail a batch of invitations made by a large invite (published events only); commit."""
+    waiting = db.session.scalars(
+        sa.select(Invitation).join(Event, Event.id == Invitation.event_id)
+        .where(Invitation.mailed_at.is_(None), Event.state == EventState.PUBLISHED)
+        .order_by(Invitation.id).limit(batch).options(sa.orm.joinedload(Invitation.event))).all()
+    done = sum(_mail_invitation(invitation) for invitation in waiting)
+    db.session.commit()
+    return done
+
+
+def mailing_progress(event):
+    """(mailed, invited) for an event: the host's page shows it while a large invitation goes out."""
+    mailed, total = db.session.execute(
+        sa.select(sa.func.count(Invitation.mailed_at), sa.func.count()).where(Invitation.event_id == event.id)).one()
+    return mailed, total
 
 
 def invitation_of(event, user):

@@ -9,9 +9,20 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.audit.services import record as audit
-from portal.events import access, reminders, rsvp, services
-from portal.events.forms import AnswerForm, EventForm, InviteForm, MessageForm, host_choices, parse_guests, to_local
-from portal.events.models import Event, EventState, Invitation, Reply, Status
+from portal.db import utcnow
+from portal.events import access, attendance, audiences, reminders, rsvp, services
+from portal.events.forms import (
+    AnswerForm,
+    AudienceForm,
+    DecisionForm,
+    EventForm,
+    InviteForm,
+    MessageForm,
+    host_choices,
+    parse_guests,
+    to_local,
+)
+from portal.events.models import AudienceRequest, Event, EventState, Invitation, Reply, Status
 from portal.extensions import db
 from portal.forms import ConfirmForm, choices
 from portal.htmx import render
@@ -150,7 +161,8 @@ def _invite_form(event, formdata=None):
     return form
 
 
-def _show(event, invitation, status=200, invite_form=None, answer_form=None, message_form=None):
+def _show(event, invitation, status=200, invite_form=None, answer_form=None, message_form=None,
+          audience_form=None):
     manage = access.may_manage(current_user, event)
     invitees = db.session.scalars(db.select(Invitation).where(Invitation.event_id == event.id).order_by(
         Invitation.status, Invitation.waiting_since, Invitation.id).options(
@@ -160,10 +172,18 @@ def _show(event, invitation, status=200, invite_form=None, answer_form=None, mes
         counts[person.status] += 1
     if answer_form is None:
         answer_form = AnswerForm(formdata=None, reply=_reply_of(invitation))
-    return render("events/show.html", event=event, invitation=invitation, manage=manage, invitees=invitees,
+    # An htmx poll of the mailing progress gets that block alone.
+    block = "mailing" if request.args.get("part") == "mailing" else None
+    return render("events/show.html", block, event=event, invitation=invitation, manage=manage, invitees=invitees,
+                  mailing=services.mailing_progress(event) if manage else (0, 0),
+                  may_certify=bool(invitation and attendance.may_download(invitation, utcnow())),
                   counts=counts, answer_form=answer_form, confirm_form=ConfirmForm(),
                   invite_form=invite_form or (_invite_form(event) if manage else None),
                   message_form=message_form or (MessageForm(formdata=None) if manage else None),
+                  audience_form=audience_form or (AudienceForm(formdata=None) if manage else None),
+                  requests=db.session.scalars(db.select(AudienceRequest).where(AudienceRequest.event_id == event.id)
+                                              .order_by(AudienceRequest.id)).all() if manage else [],
+                  describe=audiences.describe, needs_approval=audiences.needs_approval(event, current_user),
                   open=rsvp.open_for_answers(event), place=rsvp.waiting_place(invitation) if invitation else None,
                   coming=bool(invitation and invitation.status == Status.CONFIRMED) or manage, status=status)
 
@@ -244,7 +264,7 @@ def invite(event_id):
         flash(str(error), "error")
         return redirect(url_for("events.show", event_id=event.id), 303)
     db.session.commit()
-    flash(_("%(count)d people invited (nobody is invited twice).", count=len(made)), "success")
+    flash(_("%(count)d people invited (nobody is invited twice).", count=made), "success")
     return redirect(url_for("events.show", event_id=event.id) + "#invitees", 303)
 
 
@@ -281,6 +301,62 @@ def attendees_csv(event_id):
 
 def _moment(value):
     return format_datetime(value) if value else ""
+
+
+@bp.post("/<int:event_id>/invite-audience")
+@login_required
+def invite_audience(event_id):
+    """Invite everyone, or regions or sectors: at once for the network's coordinators, else after their approval."""
+    event, invitation = _event(event_id, manage=True)
+    form = AudienceForm()
+    if not form.validate_on_submit():
+        return _show(event, invitation, status=422, audience_form=form)
+    try:
+        result = audiences.invite_audience(event, by=current_user, regions=form.regions.data,
+                                           sectors=form.sectors.data)
+    except audiences.AudienceError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("events.show", event_id=event.id), 303)
+    db.session.commit()
+    if isinstance(result, int):
+        flash(_("%(count)d people invited (nobody is invited twice).", count=result), "success")
+    else:
+        flash(_("Your request is waiting for a coordinator's approval; you will be told by mail."), "success")
+    return redirect(url_for("events.show", event_id=event.id) + "#host", 303)
+
+
+@bp.get("/approvals")
+@login_required
+def approvals():
+    """The coordinators' queue of member organisations' requests to invite a wide audience."""
+    if not current_user.is_admin:
+        abort(403)
+    return render("events/approvals.html", requests=audiences.pending(), form=DecisionForm(formdata=None),
+                  describe=audiences.describe)
+
+
+@bp.post("/approvals/<int:request_id>")
+@login_required
+def decide(request_id):
+    if not current_user.is_admin:
+        abort(403)
+    waiting = db.get_or_404(AudienceRequest, request_id)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            made = audiences.decide(waiting, form.decision.data == "approve", by=current_user,
+                                    note=form.note.data or "")
+        except audiences.AudienceError as error:
+            db.session.rollback()
+            form.note.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("Approved: %(count)d people invited.", count=made) if form.decision.data == "approve"
+                  else _("Declined; the organisation has been told why."), "success")
+            return redirect(url_for("events.approvals"), 303)
+    return render("events/approvals.html", requests=audiences.pending(), form=form, failed=waiting.id,
+                  describe=audiences.describe, status=422)
 
 
 # The answer links of the invitation mail: no login; GET shows the answer chosen, only a POST records it.

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from portal import jobs
 from portal.db import UTCDateTime, utcnow
 from portal.extensions import db, mail
 from portal.mail.mime import build_message, sender_domain
@@ -341,8 +342,10 @@ class Worker:
         pause = 0
         while not stop():
             result = BatchResult()
+            done = 0
             try:
                 self.settle()
+                done = jobs.run_due()  # the domains' waiting work first: it may queue mail for this round
                 self.deliver_batch(result=result)
             except sa.exc.DBAPIError as error:
                 _discard_session()
@@ -357,8 +360,8 @@ class Worker:
                 continue
             if max_batches is not None and batches >= max_batches:
                 break
-            if result.claimed == 0 or result.errors:
-                if until_empty and result.claimed == 0:
+            if (result.claimed == 0 and not done) or result.errors:
+                if until_empty and result.claimed == 0 and not done:
                     break
                 _sleep(poll, stop)
         self._settle_before_stopping()

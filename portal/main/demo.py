@@ -10,7 +10,7 @@ from portal.applications import services as applications
 from portal.auth.models import User
 from portal.auth.passwords import hash_password
 from portal.db import utcnow
-from portal.events import rsvp
+from portal.events import audiences, rsvp
 from portal.events import services as events
 from portal.events.models import Reply, Visibility
 from portal.extensions import db
@@ -269,6 +269,8 @@ def _events(coordinator, people):
     events.invite(seminar, by=chiang_mai_admin, user_ids=[p.id for p in people if p.memberships])
     for person in guests:  # four seats taken, then two wait
         rsvp.answer(events.invitation_of(seminar, person), Reply.YES)
+    # Chiang Mai asks to invite the whole North too: it waits in the coordinators' queue.
+    audiences.invite_audience(seminar, by=chiang_mai_admin, regions=["north"])
     open_day = events.create({
         "title_th": "วันเปิดบ้านเครือข่ายประชาสัมพันธ์", "title_en": "PR Network open day",
         "description_th": "เปิดให้สื่อมวลชนและประชาชนพบเครือข่าย", "description_en": "Meet the network: press and public.",

@@ -13,6 +13,7 @@ from portal.agreements import drafts, signing
 from portal.agreements.models import AgreementKind, Answer
 from portal.applications.services import confirm_application, submit_application
 from portal.auth.passwords import hash_password
+from portal.events import audiences
 from portal.events import services as events
 from portal.extensions import db
 from portal.mail.models import OutboxStatus
@@ -35,7 +36,7 @@ PAGES = {
                            "/agreements/2/versions/1/certificate", "/agreements/3/draft", "/agreements/3/publish",
                            "/events", "/events/new", "/events/1", "/events/1/edit", "/events/1/cancel",
                            "/events/1/check-in", "/account/calendar"],
-    "coordinator@network.example": ["/admin/applications", "/admin/people", "/admin/audit", "/admin/outbox",
+    "coordinator@network.example": ["/events/approvals", "/admin/applications", "/admin/people", "/admin/audit", "/admin/outbox",
                                     "/dev/mailbox/"],
 }
 
@@ -80,6 +81,7 @@ def test_the_portal_s_pages_have_no_accessibility_violations(make_live_server, n
         event = events.create(event_values(capacity=1), by=admin, host=home)
         events.publish(event, by=admin)
         events.invite(event, by=admin, guests=[("guest@news.example", "แขก")])
+        audiences.invite_audience(event, by=admin, regions=["north"], sectors=["media"])
         db.session.commit()
 
     axe = Axe()
