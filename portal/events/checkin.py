@@ -20,10 +20,10 @@ from portal.auth.services import normalise_email
 from portal.db import LIKE_ESCAPE, claim, contains_pattern, serialise, utcnow
 from portal.events.models import EventState, Invitation, Status
 from portal.events.rsvp import take_seat
+from portal.events.services import invitation_of_token, token_of
 from portal.extensions import db
 from portal.mail.services import mail_url
 from portal.organisations.models import Organisation, thai_sort_key
-from portal.tokens import TokenError, make_token, read_token
 
 CHECKIN_LINK_MAX_AGE = 400 * 24 * 3600  # the event's day is the real limit; the link only opens a page for its hosts
 QR_SIZE = 240  # pixels, about
@@ -153,16 +153,12 @@ def _confirm(invitation, by):
 
 def checkin_token(invitation):
     """The signed token of an attendee's check-in record (what the QR code in their confirmation mail holds)."""
-    return make_token("event-checkin", {"i": invitation.id, "e": invitation.event_id})
+    return token_of("event-checkin", invitation)
 
 
 def invitation_for_checkin_token(token):
     """The invitation a check-in token is for; raises TokenError when it is broken, foreign or stale."""
-    data = read_token("event-checkin", token, CHECKIN_LINK_MAX_AGE)
-    invitation = db.session.get(Invitation, data.get("i")) if isinstance(data.get("i"), int) else None
-    if invitation is None or invitation.event_id != data.get("e"):
-        raise TokenError()
-    return invitation
+    return invitation_of_token("event-checkin", token, CHECKIN_LINK_MAX_AGE)
 
 
 def checkin_link(invitation):

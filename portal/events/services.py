@@ -183,18 +183,28 @@ def join(event, user):
     return invitation
 
 
-def answer_token(invitation):
-    """The signed token of an invitee's answer links (reusable, so an answer can change until the deadline)."""
-    return make_token("event-answer", {"i": invitation.id, "e": invitation.event_id})
+def token_of(purpose, invitation):
+    """A signed token for one invitee of one event, for a purpose (their answer links, their check-in code)."""
+    return make_token(purpose, {"i": invitation.id, "e": invitation.event_id})
 
 
-def invitation_for_token(token):
-    """The invitation an answer link is for; raises TokenError when the link is broken, foreign or stale."""
-    data = read_token("event-answer", token, ANSWER_LINK_MAX_AGE)
+def invitation_of_token(purpose, token, max_age):
+    """The invitation a token of this purpose is for; raises TokenError when it is broken, foreign or stale."""
+    data = read_token(purpose, token, max_age)
     invitation = db.session.get(Invitation, data.get("i")) if isinstance(data.get("i"), int) else None
     if invitation is None or invitation.event_id != data.get("e"):
         raise TokenError()
     return invitation
+
+
+def answer_token(invitation):
+    """The signed token of an invitee's answer links (reusable, so an answer can change until the deadline)."""
+    return token_of("event-answer", invitation)
+
+
+def invitation_for_token(token):
+    """The invitation an answer link is for; raises TokenError when the link is broken, foreign or stale."""
+    return invitation_of_token("event-answer", token, ANSWER_LINK_MAX_AGE)
 
 
 def upcoming(now=None):
