@@ -66,6 +66,7 @@ bench: setup wrk
 	$(PY) bench/directory.py
 	$(PY) bench/reset_timing.py
 	$(PY) bench/agreements.py
+	$(PY) bench/events.py
 
 ## Refresh the catalogues after changing strings; Thai gaps are listed (and fail the translation test).
 catalogues: $(VENV)/.installed

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.audit.services import record as audit
-from portal.db import utcnow
+from portal.db import fetch_page, utcnow
 from portal.events import access, attendance, audiences, reminders, rsvp, services
 from portal.events.forms import (
     AnswerForm,
@@ -29,9 +29,11 @@ from portal.htmx import render
 from portal.i18n import format_datetime, in_language
 from portal.organisations.models import Organisation, OrgStatus
 from portal.tokens import TokenError
+from portal.urls import page_arg
 from portal.web import csv_download, invalid_link
 
 bp = Blueprint("events", __name__, url_prefix="/events")
+INVITEES_PAGE = 100
 
 
 def _language():
@@ -164,12 +166,13 @@ def _invite_form(event, formdata=None):
 def _show(event, invitation, status=200, invite_form=None, answer_form=None, message_form=None,
           audience_form=None):
     manage = access.may_manage(current_user, event)
-    invitees = db.session.scalars(db.select(Invitation).where(Invitation.event_id == event.id).order_by(
+    invitees = fetch_page(db.session, db.select(Invitation).where(Invitation.event_id == event.id).order_by(
         Invitation.status, Invitation.waiting_since, Invitation.id).options(
-        db.joinedload(Invitation.organisation))).all() if manage else []
+        db.joinedload(Invitation.organisation)), page_arg(), INVITEES_PAGE) if manage else None
     counts = {state: 0 for state in Status}
-    for person in invitees:
-        counts[person.status] += 1
+    if manage:  # counted by the database: the list itself is paged
+        counts.update(db.session.execute(db.select(Invitation.status, db.func.count()).where(
+            Invitation.event_id == event.id).group_by(Invitation.status)).all())
     if answer_form is None:
         answer_form = AnswerForm(formdata=None, reply=_reply_of(invitation))
     # An htmx poll of the mailing progress gets that block alone.

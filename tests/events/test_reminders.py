@@ -70,3 +70,35 @@ def test_the_host_writes_to_the_groups_chosen_and_downloads_the_list(app, networ
     assert "'=HYPERLINK" in text  # a name that is a formula is written as text
     member = client_as(app, network["member"])
     assert member.get(f"/events/{event_id}/attendees.csv").status_code == 403
+
+
+def statements_of(client, path):
+    statements = []
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", on_execute)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", on_execute)
+    return len(statements)
+
+
+def test_the_host_s_page_runs_the_same_queries_for_3_and_300_invitees_and_pages_the_list(app, network):
+    host = client_as(app, network["org_admin"])
+    counts = {}
+    for people in (3, 300):
+        with app.app_context():
+            event = published_event(network, title_th=f"กิจกรรม {people}")
+            invite_members(event, people, network["org_admin"], prefix=f"p{people}-")
+            for invitation in people_of(event.id)[:2]:
+                rsvp.answer(invitation, Reply.YES)
+            db.session.commit()
+            event_id = event.id
+        counts[people] = statements_of(host, f"/events/{event_id}")
+    assert counts[3] == counts[300], counts
+    page = host.get(f"/events/{event_id}").get_data(as_text=True)
+    assert page.count("@guests.example") == 100 and f"/events/{event_id}?page=2" in page  # 100 a page
+    assert "ยังไม่ตอบรับ: 298" in page  # the counts are of everyone, not of the page

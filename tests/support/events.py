@@ -31,11 +31,11 @@ def published_event(network, **values):
     return event
 
 
-def invite_members(event, count, by_email, language="th"):
+def invite_members(event, count, by_email, language="th", prefix="person"):
     """Add `count` people to the host organisation and invite them by hand; return their user ids."""
     by = find_user_by_email(by_email)
     home = db.session.get(Organisation, event.host_organisation_id)
-    people = [make_user(f"person{n}@guests.example", home, language=language) for n in range(count)]
+    people = [make_user(f"{prefix}{n}@guests.example", home, language=language) for n in range(count)]
     db.session.flush()
     services.invite(event, by=by, user_ids=[p.id for p in people])
     return [p.id for p in people]
