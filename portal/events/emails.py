@@ -116,10 +116,14 @@ def tell_answer(invitation):
 def tell_promoted(invitation):
     """A seat freed up and went to this person from the waiting list."""
     event = invitation.event
+    from portal.events.services import answer_token
+
     _queue(invitation, "promoted", _l("A seat is yours: %(title)s", title=event.title_in(invitation.language)),
            [_l("A seat has freed up and it is yours: you are coming. If you cannot come after all, give the seat "
                "back on the event's page so that the next person gets it.")],
-           links=[(_l("Open the event"), mail_url("events.show", event_id=event.id))],
+           links=[(_l("Open the event"), mail_url("events.show", event_id=event.id)),
+                  (_l("Give the seat back"), mail_url("events.answer_link", token=answer_token(invitation),
+                                                      reply="no"))],
            note=_l("Your check-in code: show it at the door."),
            attachments=_ics(invitation, coming=True) + _for_the_door(invitation), online=True)
 

@@ -46,6 +46,7 @@ def test_yes_beyond_the_capacity_waits_and_a_freed_seat_goes_to_the_first_waitin
         assert statuses(event.id) == [Status.DECLINED, Status.CONFIRMED, Status.CONFIRMED, Status.WAITING]
         promoted = last_mail(people[2].email)
         assert promoted.attachments and b"METHOD:PUBLISH" in promoted.attachments[0].data
+        assert "reply=no" in promoted.body_text  # one click (and a confirmation) gives the seat back
         assert db.session.get(Event, event.id).confirmed == 2
         rsvp.leave_waiting_list(people[3])
         db.session.commit()
