@@ -124,7 +124,8 @@ def walk_in(event, name, email, by):
         event_id=event.id, email=address or f"{secrets.token_hex(8)}@{NO_ADDRESS_DOMAIN}", user=person,
         name=name or (person.name if person else ""), status=Status.CONFIRMED, answered_at=utcnow(),
         organisation_id=person.memberships[0].organisation_id if person and person.memberships else None,
-        language=(person.language if person else None) or "th", invited_by_id=by.id)
+        language=(person.language if person else None) or "th", invited_by_id=by.id,
+        mailed_at=utcnow())  # at the door: no invitation mail to send
     db.session.add(invitation)
     db.session.flush()
     db.session.expire(event)

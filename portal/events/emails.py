@@ -5,6 +5,7 @@ confirmation page: they never go into a calendar entry."""
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from portal.db import utcnow
 from portal.events.calendar import CalendarEvent, cancellation_ics, invitation_ics
 from portal.events.models import Reply, Status
 from portal.i18n import in_language
@@ -118,7 +119,8 @@ def tell_promoted(invitation):
     event = invitation.event
     from portal.events.services import answer_token
 
-    _queue(invitation, "promoted", _l("A seat is yours: %(title)s", title=event.title_in(invitation.language)),
+    # A person may be promoted more than once (a seat given back, then freed again): each time is a mail.
+    _queue(invitation, f"promoted-{utcnow().timestamp():.6f}", _l("A seat is yours: %(title)s", title=event.title_in(invitation.language)),
            [_l("A seat has freed up and it is yours: you are coming. If you cannot come after all, give the seat "
                "back on the event's page so that the next person gets it.")],
            links=[(_l("Open the event"), mail_url("events.show", event_id=event.id)),

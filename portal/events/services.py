@@ -177,7 +177,7 @@ def join(event, user):
         membership = user.memberships[0] if user.memberships else None
         invitation = Invitation(event=event, email=user.email, user=user, name=user.name,
                                 organisation_id=membership.organisation_id if membership else None,
-                                language=user.language or "th")
+                                language=user.language or "th", mailed_at=utcnow())  # answering: no invitation
         db.session.add(invitation)
         db.session.flush()
     return invitation

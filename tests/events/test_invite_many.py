@@ -54,3 +54,16 @@ def test_a_large_invitation_is_mailed_by_the_worker_once_with_progress_shown(app
             Invitation.mailed_at.is_(None))) == 0
     part = host.get(f"/events/{event_id}?part=mailing", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert part.strip().startswith('<p id="mailing"') and f"ครบทั้ง {MANY} คน" in part
+
+
+def test_the_worker_mails_only_people_invited_not_those_who_answered_unasked_or_walked_in(app, network):
+    from portal.events import checkin, rsvp
+    from portal.events.models import Reply
+
+    with app.app_context():
+        event = published_event(network)
+        member = find_user_by_email(network["member"])
+        rsvp.answer(services.join(event, member), Reply.YES)  # a members' event: answered without an invitation
+        checkin.walk_in(event, "ผู้มาหน้างาน", "", by=find_user_by_email(network["org_admin"]))
+        db.session.commit()
+        assert jobs.run_due() == 0 and invitation_mails() == 0

@@ -48,6 +48,15 @@ def test_yes_beyond_the_capacity_waits_and_a_freed_seat_goes_to_the_first_waitin
         assert promoted.attachments and b"METHOD:PUBLISH" in promoted.attachments[0].data
         assert "reply=no" in promoted.body_text  # one click (and a confirmation) gives the seat back
         assert db.session.get(Event, event.id).confirmed == 2
+        rsvp.answer(people[2], Reply.NO)  # the seat given back: the last waiting is promoted...
+        rsvp.answer(people[2], Reply.YES)  # ...and this person waits again
+        rsvp.answer(people[3], Reply.NO)  # a seat frees up once more: promoted a second time, told again
+        db.session.commit()
+        second_time = [s for s in mail_subjects(people[2].email) if s.startswith("คุณได้รับสิทธิ์")]
+        assert len(second_time) == 2, second_time
+        assert statuses(event.id)[2] == Status.CONFIRMED
+        people[3].status = Status.WAITING  # back on the list, to leave it
+        db.session.commit()
         rsvp.leave_waiting_list(people[3])
         db.session.commit()
         assert statuses(event.id)[3] == Status.DECLINED and len(ids) == 4
