@@ -7,6 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from portal.audit.services import record as audit
 from portal.db import utcnow
 from portal.events import emails
 from portal.events.models import Event, EventState, Invitation, Status
@@ -51,4 +52,5 @@ def message(event, groups, text, by):
     for invitation in people:
         emails.send_message(invitation, text, by,
                             answer_token(invitation) if invitation.status == Status.INVITED else None)
+    audit("event.messaged", event, actor=by, people=len(people), groups=",".join(status.value for status in groups))
     return len(people)

@@ -162,6 +162,13 @@ def mailing_progress(event):
     return mailed, total
 
 
+def invitees(event):
+    """The query of an event's invitees as its hosts list them: coming first, the waiting list in its order, with
+    their organisations (the page and the CSV)."""
+    return sa.select(Invitation).where(Invitation.event_id == event.id).order_by(
+        Invitation.status, Invitation.waiting_since, Invitation.id).options(sa.orm.joinedload(Invitation.organisation))
+
+
 def invitation_of(event, user):
     """The person's invitation to the event, or None."""
     if not user.is_authenticated:

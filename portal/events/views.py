@@ -8,7 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from portal.audit.services import record as audit
+from portal.auth.access import coordinator_required
 from portal.db import fetch_page, utcnow
 from portal.events import access, attendance, audiences, reminders, rsvp, services
 from portal.events.forms import (
@@ -166,9 +166,7 @@ def _invite_form(event, formdata=None):
 def _show(event, invitation, status=200, invite_form=None, answer_form=None, message_form=None,
           audience_form=None):
     manage = access.may_manage(current_user, event)
-    invitees = fetch_page(db.session, db.select(Invitation).where(Invitation.event_id == event.id).order_by(
-        Invitation.status, Invitation.waiting_since, Invitation.id).options(
-        db.joinedload(Invitation.organisation)), page_arg(), INVITEES_PAGE) if manage else None
+    invitees = fetch_page(db.session, services.invitees(event), page_arg(), INVITEES_PAGE) if manage else None
     counts = {state: 0 for state in Status}
     if manage:  # counted by the database: the list itself is paged
         counts.update(db.session.execute(db.select(Invitation.status, db.func.count()).where(
@@ -280,7 +278,6 @@ def message(event_id):
     if not form.validate_on_submit():
         return _show(event, invitation, status=422, message_form=form)
     sent = reminders.message(event, [Status(value) for value in form.groups.data], form.text.data, by=current_user)
-    audit("event.messaged", event, actor=current_user, people=sent, groups=",".join(form.groups.data))
     db.session.commit()
     flash(_("Your message is on its way to %(count)d people.", count=sent), "success")
     return redirect(url_for("events.show", event_id=event.id) + "#host", 303)
@@ -291,8 +288,7 @@ def message(event_id):
 def attendees_csv(event_id):
     """Everyone invited, with their answer, organisation and check-in (UTF-8 with BOM, for spreadsheets)."""
     event, _invitation = _event(event_id, manage=True)
-    people = db.session.scalars(db.select(Invitation).where(Invitation.event_id == event.id).order_by(
-        Invitation.status, Invitation.waiting_since, Invitation.id).options(db.joinedload(Invitation.organisation)))
+    people = db.session.scalars(services.invitees(event))
     return csv_download(
         [_("Name"), _("Email"), _("Organisation"), _("Answer"), _("Answered at"), _("Waiting since"),
          _("Checked in at")],
@@ -330,20 +326,16 @@ def invite_audience(event_id):
 
 
 @bp.get("/approvals")
-@login_required
+@coordinator_required
 def approvals():
     """The coordinators' queue of member organisations' requests to invite a wide audience."""
-    if not current_user.is_admin:
-        abort(403)
     return render("events/approvals.html", requests=audiences.pending(), form=DecisionForm(formdata=None),
                   describe=audiences.describe)
 
 
 @bp.post("/approvals/<int:request_id>")
-@login_required
+@coordinator_required
 def decide(request_id):
-    if not current_user.is_admin:
-        abort(403)
     waiting = db.get_or_404(AudienceRequest, request_id)
     form = DecisionForm()
     if form.validate_on_submit():
