@@ -1,6 +1,9 @@
 """Who may create, manage, see and answer which event: each rule in one place."""
 
-from portal.events.models import EventState, Visibility
+from flask import abort
+
+from portal.events.models import Event, EventState, Visibility
+from portal.extensions import db
 from portal.organisations.access import can_administer, is_active_member
 from portal.organisations.models import OrgStatus
 
@@ -38,3 +41,17 @@ def may_see(user, event, invitation=None):
     if invitation is not None or event.visibility == Visibility.PUBLIC:
         return True
     return user.is_authenticated and is_active_member(user)
+
+
+def event_or_abort(event_id, user, manage=False):
+    """The event and the person's invitation to it (or None), for a view: 404 to whoever may not see the event, and
+    403 to whoever may see it but not manage it when `manage` is asked."""
+    from portal.events.services import invitation_of
+
+    event = db.get_or_404(Event, event_id)
+    invitation = invitation_of(event, user)
+    if not may_see(user, event, invitation):
+        abort(404)
+    if manage and not may_manage(user, event):
+        abort(403)
+    return event, invitation

@@ -4,9 +4,7 @@ from flask import Blueprint, abort, current_app, make_response, request
 from flask_login import current_user, login_required
 
 from portal.db import utcnow
-from portal.events import access, attendance, services
-from portal.events.models import Event
-from portal.extensions import db
+from portal.events import access, attendance
 from portal.i18n import supported_language
 
 attendance_bp = Blueprint("attendance", __name__, url_prefix="/events")
@@ -14,9 +12,8 @@ attendance_bp = Blueprint("attendance", __name__, url_prefix="/events")
 
 def _own_invitation(event_id):
     """The current person's invitation to the event: 404 to whoever was not invited (or may not see the event)."""
-    event = db.get_or_404(Event, event_id)
-    invitation = services.invitation_of(event, current_user)
-    if invitation is None or not access.may_see(current_user, event, invitation):
+    invitation = access.event_or_abort(event_id, current_user)[1]
+    if invitation is None:
         abort(404)
     return invitation
 

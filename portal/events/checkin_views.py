@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
-from portal.events import access, checkin, services
+from portal.events import access, checkin
 from portal.events.checkin_forms import WalkInForm
-from portal.events.models import Event, Invitation
+from portal.events.models import Invitation
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.htmx import is_htmx, render, see_other
@@ -23,11 +23,7 @@ MAX_QUERY = 100
 
 def _event(event_id):
     """The event, for its managers: 404 to whoever may not see it, 403 to whoever may see it but not manage it."""
-    event = db.get_or_404(Event, event_id)
-    if not access.may_manage(current_user, event):
-        invitation = services.invitation_of(event, current_user)
-        abort(403 if access.may_see(current_user, event, invitation) else 404)
-    return event
+    return access.event_or_abort(event_id, current_user, manage=True)[0]
 
 
 def _invitation(event, attendee_id):

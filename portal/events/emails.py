@@ -91,7 +91,7 @@ def _when(moment):
 
 def tell_answer(invitation):
     """The answer as recorded: a confirmation with the calendar entry, the waiting list, or a short note."""
-    from portal.events.rsvp import waiting_place
+    from portal.events.rsvp import waiting_message
 
     event = invitation.event
     title = event.title_in(invitation.language)
@@ -105,8 +105,8 @@ def tell_answer(invitation):
     elif invitation.status == Status.WAITING:
         _queue(invitation, f"waiting-{invitation.answered_at.timestamp():.0f}",
                _l("On the waiting list: %(title)s", title=title),
-               [_l("The event is full: you are number %(place)d on the waiting list. If a seat frees up, it is "
-                   "yours at once and we will tell you.", place=waiting_place(invitation))], links=page)
+               [waiting_message(invitation), _l("If a seat frees up, it is yours at once and we will tell you.")],
+               links=page)
     else:
         _queue(invitation, f"{invitation.status.value}-{invitation.answered_at.timestamp():.0f}",
                _l("Your answer: %(title)s", title=title),

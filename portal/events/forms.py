@@ -44,6 +44,8 @@ class EventForm(PortalForm):
     online_url = website_field(_l("Online meeting link (shown only to people coming)"))
     capacity = IntegerField(_l("Seats (empty: no limit)"), validators=[
         Optional(), NumberRange(min=1, max=100_000, message=_l("Enter a number from 1 to 100,000."))])
+    seats_per_organisation = IntegerField(_l("Seats per member organisation (empty: no limit)"), validators=[
+        Optional(), NumberRange(min=1, max=100_000, message=_l("Enter a number from 1 to 100,000."))])
     visibility = SelectField(_l("Who can see it"), choices=choices(Visibility.labels().items()),
                              validate_choice=True)
 
@@ -54,6 +56,10 @@ class EventForm(PortalForm):
     def validate_rsvp_deadline(self, field):
         if field.data and self.ends_at.data and field.data > self.ends_at.data:
             raise ValidationError(_l("Answers must close before the event ends."))
+
+    def validate_seats_per_organisation(self, field):
+        if field.data and self.capacity.data and field.data > self.capacity.data:
+            raise ValidationError(_l("An organisation cannot have more seats than the event."))
 
     def validate_place(self, field):
         if not (field.data or self.online_url.data):
@@ -69,6 +75,7 @@ class EventForm(PortalForm):
             "rsvp_deadline": to_utc(self.rsvp_deadline.data) or starts_at - timedelta(days=1),
             "place": self.place.data or "", "map_url": self.map_url.data or "",
             "online_url": self.online_url.data or "", "capacity": self.capacity.data,
+            "seats_per_organisation": self.seats_per_organisation.data,
             "visibility": Visibility(self.visibility.data),
         }
 

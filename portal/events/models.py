@@ -66,6 +66,7 @@ class Event(db.Model):
     map_url: Mapped[str] = mapped_column(sa.String(500), default="")
     online_url: Mapped[str] = mapped_column(sa.String(500), default="")  # shown only to people coming
     capacity: Mapped[int | None] = mapped_column()  # None: no limit
+    seats_per_organisation: Mapped[int | None] = mapped_column()  # None: no limit per member organisation
     rsvp_deadline: Mapped[datetime] = mapped_column(UTCDateTime())
     visibility: Mapped[Visibility] = mapped_column(enum_column(Visibility), default=Visibility.MEMBERS)
     state: Mapped[EventState] = mapped_column(enum_column(EventState), default=EventState.DRAFT, index=True)
@@ -80,6 +81,8 @@ class Event(db.Model):
     __table_args__ = (
         sa.CheckConstraint("capacity IS NULL OR (capacity > 0 AND confirmed <= capacity)", name="seats_within_capacity"),
         sa.CheckConstraint("confirmed >= 0", name="seats_not_negative"),
+        sa.CheckConstraint("seats_per_organisation IS NULL OR seats_per_organisation > 0",
+                           name="seats_per_organisation_positive"),
         sa.CheckConstraint("ends_at >= starts_at", name="ends_after_it_starts"),
     )
 

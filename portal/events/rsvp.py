@@ -10,6 +10,7 @@ second sees what the first did.
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import aliased
 
 from portal.db import claim, serialise, utcnow
 from portal.events import emails
@@ -28,13 +29,35 @@ def open_for_answers(event, now=None):
     return event.state == EventState.PUBLISHED and (now or utcnow()) <= event.rsvp_deadline
 
 
-def take_seat(event_id):
-    """Take one seat if one is free; tell whether it was taken."""
-    result = db.session.execute(
-        sa.update(Event).where(Event.id == event_id,
-                               sa.or_(Event.capacity.is_(None), Event.confirmed < Event.capacity))
-        .values(confirmed=Event.confirmed + 1).execution_options(synchronize_session=False))
+def take_seat(event_id, organisation_id=None):
+    """Take one seat if one is free (and, for a person of a member organisation, if the organisation has not used
+    the event's seats per organisation); tell whether it was taken.
+
+    Both limits are conditions of the one UPDATE. The count of an organisation's seats is a subquery, which
+    PostgreSQL does not read again when another transaction changed the row meanwhile: every caller holds the
+    event's seats lock (`serialise(..., "event-seats:<id>")`), so no two of them count at the same moment.
+    """
+    conditions = [Event.id == event_id, sa.or_(Event.capacity.is_(None), Event.confirmed < Event.capacity)]
+    if organisation_id is not None:
+        conditions.append(sa.or_(Event.seats_per_organisation.is_(None),
+                                 _seats_of(event_id, organisation_id) < Event.seats_per_organisation))
+    result = db.session.execute(sa.update(Event).where(*conditions).values(confirmed=Event.confirmed + 1)
+                                .execution_options(synchronize_session=False))
     return result.rowcount == 1
+
+
+def _seats_of(event_id, organisation_id):
+    """The seats an organisation's people hold at an event (a scalar subquery)."""
+    return (sa.select(sa.func.count()).select_from(Invitation)
+            .where(Invitation.event_id == event_id, Invitation.organisation_id == organisation_id,
+                   Invitation.status == Status.CONFIRMED).scalar_subquery())
+
+
+def organisation_is_full(event, organisation_id):
+    """Whether an organisation's people hold all the seats the event gives one organisation."""
+    if event.seats_per_organisation is None or organisation_id is None:
+        return False
+    return db.session.scalar(sa.select(_seats_of(event.id, organisation_id))) >= event.seats_per_organisation
 
 
 def _give_back_seat(event_id):
@@ -58,7 +81,7 @@ def answer(invitation, reply):
     if reply == Reply.YES:
         if before in (Status.CONFIRMED, Status.WAITING):
             return before  # said already: a second click changes nothing
-        after = Status.CONFIRMED if take_seat(event.id) else Status.WAITING
+        after = Status.CONFIRMED if take_seat(event.id, invitation.organisation_id) else Status.WAITING
     else:
         after = ANSWERED[reply]
         if before == after:
@@ -100,14 +123,30 @@ def waiting_place(invitation):
     return ahead + 1
 
 
+def waiting_message(invitation):
+    """Why a "yes" waits, and where the person stands (for the page and the mail, in the reader's language)."""
+    event, place = invitation.event, waiting_place(invitation) or 1
+    if event.seats_left != 0 and organisation_is_full(event, invitation.organisation_id):
+        return _l("Your organisation holds all the seats one organisation may have (%(seats)d): you are number "
+                  "%(place)d on the waiting list.", seats=event.seats_per_organisation, place=place)
+    return _l("The event is full: you are number %(place)d on the waiting list.", place=place)
+
+
 def promote(event):
-    """Give free seats to the waiting list, first come first served; mail each person promoted. Return them."""
+    """Give free seats to the waiting list, first come first served (passing over people whose organisation holds
+    all the seats it may); mail each person promoted. Return them. The caller holds the seats lock and commits."""
     promoted = []
     while True:
-        first = db.session.scalar(
-            sa.select(Invitation).where(Invitation.event_id == event.id, Invitation.status == Status.WAITING)
-            .order_by(Invitation.waiting_since, Invitation.id).limit(1))
-        if first is None or not take_seat(event.id):
+        waiting = sa.select(Invitation).where(Invitation.event_id == event.id, Invitation.status == Status.WAITING)
+        if event.seats_per_organisation is not None:
+            holding = aliased(Invitation)
+            seats = (sa.select(sa.func.count()).select_from(holding)
+                     .where(holding.event_id == event.id, holding.organisation_id == Invitation.organisation_id,
+                            holding.status == Status.CONFIRMED).correlate(Invitation).scalar_subquery())
+            waiting = waiting.where(sa.or_(Invitation.organisation_id.is_(None),
+                                           seats < event.seats_per_organisation))
+        first = db.session.scalar(waiting.order_by(Invitation.waiting_since, Invitation.id).limit(1))
+        if first is None or not take_seat(event.id, first.organisation_id):
             return promoted
         if claim(db.session, Invitation, Invitation.id == first.id, Invitation.status == Status.WAITING,
                  status=Status.CONFIRMED, waiting_since=None):

@@ -11,15 +11,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from portal.audit.services import record as audit
 from portal.auth.models import User
 from portal.auth.services import normalise_email
-from portal.db import claim, utcnow
-from portal.events import emails
+from portal.db import claim, serialise, utcnow
+from portal.events import emails, rsvp
 from portal.events.models import Event, EventState, Invitation, Status
 from portal.extensions import db
 from portal.organisations.models import Membership, Organisation, OrgStatus
 from portal.tokens import TokenError, make_token, read_token
 
 FIELDS = ("title_th", "title_en", "description_th", "description_en", "starts_at", "ends_at", "place", "map_url",
-          "online_url", "capacity", "rsvp_deadline", "visibility")
+          "online_url", "capacity", "seats_per_organisation", "rsvp_deadline", "visibility")
 CHANGES_TO_MAIL = ("starts_at", "ends_at", "place", "map_url", "online_url")  # what attendees must hear of
 ANSWER_LINK_MAX_AGE = 400 * 24 * 3600  # the deadline is the real limit: a link works until the event's deadline
 
@@ -48,6 +48,10 @@ def update(event, values, by):
     if event.capacity is not None and event.capacity < event.confirmed:
         raise EventError(_l("%(count)d people are already coming: the capacity cannot be lower.",
                             count=event.confirmed))
+    if event.state == EventState.PUBLISHED and {"capacity", "seats_per_organisation"} & set(changed):
+        db.session.flush()
+        serialise(db.session, f"event-seats:{event.id}")
+        rsvp.promote(event)  # more seats (or more per organisation): the waiting list moves up
     mailed = event.state == EventState.PUBLISHED and any(name in CHANGES_TO_MAIL for name in changed)
     if mailed:
         event.sequence += 1

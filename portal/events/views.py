@@ -41,13 +41,7 @@ def _language():
 
 
 def _event(event_id, manage=False):
-    event = db.get_or_404(Event, event_id)
-    invitation = services.invitation_of(event, current_user)
-    if not access.may_see(current_user, event, invitation):
-        abort(404)
-    if manage and not access.may_manage(current_user, event):
-        abort(403)
-    return event, invitation
+    return access.event_or_abort(event_id, current_user, manage)
 
 
 @bp.get("")
@@ -69,7 +63,7 @@ def _event_form(formdata=None, event=None):
     form = EventForm(formdata=formdata, obj=None)
     if formdata is None and event is not None:
         for name in ("title_th", "title_en", "description_th", "description_en", "place", "map_url", "online_url",
-                     "capacity"):
+                     "capacity", "seats_per_organisation"):
             getattr(form, name).data = getattr(event, name)
         form.starts_at.data, form.ends_at.data = to_local(event.starts_at), to_local(event.ends_at)
         form.rsvp_deadline.data = to_local(event.rsvp_deadline)
@@ -227,8 +221,7 @@ def _answered_message(status, invitation):
     if status == Status.CONFIRMED:
         return _("You are coming: your seat is confirmed.")
     if status == Status.WAITING:
-        return _("The event is full: you are number %(place)d on the waiting list.",
-                 place=rsvp.waiting_place(invitation) or 1)
+        return str(rsvp.waiting_message(invitation))
     return _("Your answer is saved.")
 
 

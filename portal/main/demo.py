@@ -252,7 +252,7 @@ def _agreements(coordinator, people):
 
 def _events(coordinator, people):
     """A seminar next week nearly full (its last seat taken, two on the waiting list), with an invitation the demo
-    member has yet to answer; a public open day; and a past workshop its people came to."""
+    member has yet to answer; a public open day (three seats per organisation); and a past workshop its people came to."""
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     chiang_mai_admin = next(p for p in people if p.email == "admin@chiang-mai-pr.example")
     seminar = events.create({
@@ -276,7 +276,8 @@ def _events(coordinator, people):
         "description_th": "เปิดให้สื่อมวลชนและประชาชนพบเครือข่าย", "description_en": "Meet the network: press and public.",
         "starts_at": now + timedelta(days=21, hours=3), "ends_at": now + timedelta(days=21, hours=8),
         "rsvp_deadline": now + timedelta(days=20), "place": "หอประชุมกรมประชาสัมพันธ์ กรุงเทพมหานคร",
-        "map_url": "", "online_url": "", "capacity": None, "visibility": Visibility.PUBLIC}, by=coordinator)
+        "map_url": "", "online_url": "", "capacity": None, "seats_per_organisation": 3,
+        "visibility": Visibility.PUBLIC}, by=coordinator)
     events.publish(open_day, by=coordinator)
     events.invite(open_day, by=coordinator, guests=[("reporter@thai-news.example", "ผู้สื่อข่าว ข่าวไทย")])
     workshop = events.create({

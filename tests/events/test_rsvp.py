@@ -206,3 +206,57 @@ def test_a_member_answers_in_the_portal_and_an_outsider_cannot_see_a_draft(app, 
         draft_id = draft.id
     assert member.get(f"/events/{draft_id}").status_code == 404
     assert utcnow()
+
+
+def test_seats_per_organisation_hold_back_a_fourth_yes_and_promotion_passes_over_a_full_organisation(app, network):
+    """Three seats, two per organisation: home's third "yes" waits though a seat is free, is told why, is passed
+    over while home holds two, and gets the seat once home gives one back; more seats per organisation move the
+    list up at once."""
+    from portal.auth.services import find_user_by_email
+    from portal.organisations.models import Organisation
+    from tests.support.factories import make_user
+
+    with app.app_context():
+        event = published_event(network, capacity=3, seats_per_organisation=2)
+        invite_members(event, 3, network["org_admin"], prefix="home")
+        other = db.session.get(Organisation, network["other_id"])
+        outsiders = [make_user(f"other{n}@guests.example", other, language="en") for n in range(2)]
+        services.invite(event, by=find_user_by_email(network["org_admin"]), user_ids=[p.id for p in outsiders])
+        db.session.commit()
+        home = [invitation(event.id, f"home{n}@guests.example") for n in range(3)]
+        away = [invitation(event.id, f"other{n}@guests.example") for n in range(2)]
+        for person in (*home, *away):
+            rsvp.answer(person, Reply.YES)
+            db.session.commit()
+        assert [p.status for p in (*home, *away)] == [Status.CONFIRMED, Status.CONFIRMED, Status.WAITING,
+                                                      Status.CONFIRMED, Status.WAITING]
+        told = last_mail(home[2].email).body_text
+        assert "ครบตามจำนวนที่รับต่อองค์กร (2 ที่)" in told and "ลำดับที่ 1" in told, told  # why: the organisation's two seats, not a full event
+        assert "The event is full: you are number 2" in last_mail(away[1].email).body_text  # their own language
+        rsvp.answer(away[0], Reply.NO)  # a seat frees up: home's waiting person is first, but home holds two
+        db.session.commit()
+        assert [home[2].status, away[1].status] == [Status.WAITING, Status.CONFIRMED]
+        rsvp.answer(home[0], Reply.NO)  # home gives one back: now its waiting person comes
+        db.session.commit()
+        assert home[2].status == Status.CONFIRMED and db.session.get(Event, event.id).confirmed == 3
+        rsvp.answer(home[0], Reply.YES)  # waits again (the event is full)
+        db.session.commit()
+        assert home[0].status == Status.WAITING
+        services.update(event, {"capacity": 4, "seats_per_organisation": 3},
+                        by=find_user_by_email(network["org_admin"]))
+        db.session.commit()
+        assert home[0].status == Status.CONFIRMED and db.session.get(Event, event.id).confirmed == 4
+
+
+def test_the_event_form_refuses_more_seats_per_organisation_than_seats(app, network):
+    client = client_as(app, network["org_admin"])
+    page = client.get("/events/new").get_data(as_text=True)
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    with app.app_context():
+        home_id = network["home_id"]
+    response = client.post("/events/new", data={
+        "csrf_token": token, "host": home_id, "title_th": "อบรม", "starts_at": "2030-01-10T09:00",
+        "ends_at": "2030-01-10T12:00", "place": "ห้อง 1", "capacity": "5", "seats_per_organisation": "9",
+        "visibility": "members"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "ต้องไม่มากกว่าจำนวนที่รับทั้งหมด" in text and 'value="9"' in text
