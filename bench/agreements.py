@@ -32,15 +32,11 @@ folder (where the development seal's key is made) live in a temporary folder, re
 each wrk run's length (default 6). About 3 to 4 minutes on 2 cores.
 """
 
-import http.cookiejar
 import json
 import os
 import re
-import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -55,15 +51,18 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench.web import (  # noqa: E402
     ROOT,
     USER_AGENT,
+    Browser,
     Gunicorn,
-    _ms,
+    LoggedGunicorn,
     count_queries,
-    free_port,
     log_in,
     logged_in_client,
     migrate,
+    on_throwaway_postgres,
     portal_env,
+    tally,
     warm_up,
+    wrk,
 )
 
 RESULTS = os.path.join(ROOT, "bench", "results", "agreements.json")
@@ -73,9 +72,7 @@ PARTIES, SIGNED = 500, 400
 SMALL_PARTIES, SMALL_SIGNED = 5, 4
 SIGNERS = 20
 SECONDS = int(os.environ.get("BENCH_SECONDS", 6))
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 INSTANCE = {"path": None}  # set by main
-TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 CONSENT = "ข้าพเจ้าได้อ่านข้อตกลงฉบับนี้ครบถ้วนและลงนามในนามขององค์กร ในฐานะผู้มีอำนาจลงนาม"
 SECTORS = ["government", "state_enterprise", "private", "academic", "ngo", "media"]
 REGIONS = [("bangkok_central", "กรุงเทพมหานคร"), ("north", "เชียงใหม่"), ("northeast", "ขอนแก่น"), ("east", "ชลบุรี"),
@@ -95,25 +92,6 @@ def env(database_url):
     """bench.web.portal_env with the instance folder (where the development seal's key is made) in the run's temporary
     folder, not the working tree's."""
     return portal_env(database_url, PORTAL_INSTANCE_PATH=INSTANCE["path"])
-
-
-def wrk(url, seconds, headers=()):
-    """bench.web.wrk, reading latencies of a second or more too: wrk prints those with a trailing space ("1.30s "),
-    which bench.web.wrk's pattern (anchored on the unit at the line's end) misses, giving None."""
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is missing: apt-get install -y wrk")
-    argv = ["wrk", "-t", "1", "-c", "4", "-d", f"{seconds}s", "--latency", "-H", f"User-Agent: {USER_AGENT}"]
-    for header in headers:
-        argv += ["-H", header]
-    out = subprocess.run(argv + [url], capture_output=True, text=True, check=True).stdout
-    latency = {p: _ms(m) for p, m in re.findall(r"^\s+(50|99)%\s+([\d.]+[a-z]+)\s*$", out, re.M)}
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if non_2xx:
-        raise RuntimeError(f"{url}: {non_2xx.group(1)} failed responses\n{out}")
-    timeouts = re.search(r"Socket errors: .*timeout (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50_ms": latency.get("50"),
-            "p99_ms": latency.get("99"), "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-            "timeouts": int(timeouts.group(1)) if timeouts else 0}
 
 
 def portal_app(database_url):
@@ -260,72 +238,6 @@ def password_check_ms(app):
 
 
 # HTTP
-
-class LoggedGunicorn(Gunicorn):
-    """bench.web.Gunicorn with the server's log in a file (read for "database unavailable"; a pipe nobody reads
-    would fill up and stall the workers under a burst of errors)."""
-
-    def __init__(self, target, env, log_path, workers=2):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        self.log = open(log_path, "wb")  # noqa: SIM115  (closed in stop)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
-             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", target],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/healthz", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"gunicorn {target} did not start: {self.log_text()[-2000:]}")
-
-    def stop(self):
-        super().stop()
-        self.log.close()
-
-    def log_text(self):
-        with open(self.log_path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """One person's browser: a cookie jar, the bench's User-Agent, redirects not followed (their status is read)."""
-
-    def __init__(self, base_url):
-        self.base_url = base_url
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-                                                  NoRedirect())
-
-    def open(self, path, form=None, timeout=180):
-        data = urllib.parse.urlencode(form).encode() if form is not None else None
-        request = urllib.request.Request(self.base_url + path, data=data, headers={"User-Agent": USER_AGENT})
-        try:
-            with self.opener.open(request, timeout=timeout) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
-
-    def token(self, path):
-        status, page = self.open(path)
-        if status != 200:
-            raise RuntimeError(f"GET {path}: {status}")
-        return TOKEN.search(page.decode()).group(1)
-
-    def log_in(self, email):
-        status, _ = self.open("/login", {"email": email, "password": PASSWORD, "csrf_token": self.token("/login")})
-        if status not in (302, 303):
-            raise RuntimeError(f"login of {email}: {status}")
-
 
 def download(url, cookie):
     """GET a certificate: (seconds, bytes) or (seconds, the error)."""
@@ -520,7 +432,7 @@ def signers(workdir, database_url, label):
             result = results[n] = {}
             try:
                 started = time.perf_counter()
-                browser.log_in(email)
+                browser.log_in(email, PASSWORD)
                 token = browser.token(sign_path)
                 result["prepare_s"] = time.perf_counter() - started
             except Exception as error:  # noqa: BLE001  (reported)
@@ -543,7 +455,7 @@ def signers(workdir, database_url, label):
         report["at_once"] = {
             "prepare_errors": [r["prepare_error"] for r in results if "prepare_error" in r],
             "prepare_max_s": round(max((r.get("prepare_s", 0) for r in results), default=0), 3),
-            "statuses": _tally(r["status"] for r in posted),
+            "statuses": tally(r["status"] for r in posted),
             "wall_s": round(max(r["end"] for r in posted) - min(r["start"] for r in posted), 3) if posted else None,
             "p50_s": round(statistics.median(latencies), 3) if latencies else None,
             "max_s": round(latencies[-1], 3) if latencies else None}
@@ -567,7 +479,7 @@ def signers(workdir, database_url, label):
             latencies.append(time.perf_counter() - began)
             statuses.append(status)
         wall = time.perf_counter() - started
-        report["in_turn"] = {"statuses": _tally(statuses), "wall_s": round(wall, 3),
+        report["in_turn"] = {"statuses": tally(statuses), "wall_s": round(wall, 3),
                              "p50_s": round(statistics.median(latencies), 3), "max_s": round(max(latencies), 3)}
         report["in_turn"].update(signing_check(app, in_turn_id, organisation_ids))
         signed = report["in_turn"].pop("signed")
@@ -587,31 +499,9 @@ def signers(workdir, database_url, label):
     return report
 
 
-def _tally(statuses):
-    counts = {}
-    for status in statuses:
-        counts[str(status)] = counts.get(str(status), 0) + 1
-    return counts
-
-
 def postgres_signers(workdir):
     """The same signing against PostgreSQL in a throwaway database, or why it could not run."""
-    parsed = urllib.parse.urlsplit(POSTGRES_URL)
-    try:
-        socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=2).close()
-        import psycopg
-    except (OSError, ImportError) as error:
-        return {"skipped": f"PostgreSQL not reachable at {POSTGRES_URL}: {error}"}
-    name = f"bench_agreements_{secrets.token_hex(4)}"
-    admin_url = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        return {"database": name} | signers(workdir, urllib.parse.urlunsplit(parsed._replace(path=f"/{name}")),
-                                            "postgresql")
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return on_throwaway_postgres("bench_agreements", lambda url: signers(workdir, url, "postgresql"))
 
 
 # The run

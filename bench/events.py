@@ -40,7 +40,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import sys
 import tempfile
@@ -53,16 +52,20 @@ from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.agreements import Browser, LoggedGunicorn  # noqa: E402
 from bench.web import (  # noqa: E402
     ROOT,
     USER_AGENT,
+    Browser,
     Gunicorn,
+    LoggedGunicorn,
     count_queries,
     log_in,
     logged_in_client,
     migrate,
+    on_throwaway_postgres,
+    percentiles,
     portal_env,
+    tally,
     warm_up,
     wrk,
 )
@@ -80,9 +83,7 @@ GOAL_SECONDS = 1.0  # the issue: the coordinator's invite request answers within
 # A git revision whose services.invite is timed too, on a copy of the same data (off by default: ~75 s for the
 # synchronous invite of 8b2e855^, which mailed everyone in the request): BENCH_EVENTS_COMPARE_REF=8b2e855^
 COMPARE_REF = os.environ.get("BENCH_EVENTS_COMPARE_REF", "")
-POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 INSTANCE = {"path": None}  # set by main
-TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 SECTORS = ["government", "state_enterprise", "private", "academic", "ngo", "media"]
 REGIONS = [("bangkok_central", "กรุงเทพมหานคร"), ("north", "เชียงใหม่"), ("northeast", "ขอนแก่น"), ("east", "ชลบุรี"),
            ("west", "กาญจนบุรี"), ("south", "สงขลา")]
@@ -537,22 +538,6 @@ def timed_request(opener, url, form=None, headers=None):
     return status, time.perf_counter() - started, body
 
 
-def percentiles(seconds):
-    ordered = sorted(seconds)
-    if not ordered:
-        return {"p50_ms": None, "p99_ms": None}
-    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
-    return {"p50_ms": round(1000 * statistics.median(ordered), 2), "p99_ms": round(1000 * p99, 2),
-            "max_ms": round(1000 * ordered[-1], 2)}
-
-
-def tally(statuses):
-    counts = {}
-    for status in statuses:
-        counts[str(status)] = counts.get(str(status), 0) + 1
-    return counts
-
-
 def bare_sequence(base_url, n):
     """n GETs of the bare endpoint in sequence, made as the taps are (urllib, a connection each)."""
     opener = urllib.request.build_opener()
@@ -563,7 +548,7 @@ def bare_sequence(base_url, n):
 def taps(portal_url, event_id, attendees):
     """Check in attendee k, undo it, then k + 1...: TAPS htmx POSTs in sequence, as a host's phone sends them."""
     person = Browser(portal_url)
-    person.log_in(COORDINATOR)
+    person.log_in(COORDINATOR, PASSWORD)
     token = person.token(f"/events/{event_id}/check-in?q=nobody-at-all")
     statuses, seconds, wrong = [], [], 0
     for n in range(TAPS):
@@ -691,25 +676,7 @@ def answers_at_once(workdir, database_url, label):
 
 def postgres_answers(workdir):
     """The 200 answers against PostgreSQL in a throwaway database, or why they could not run."""
-    parsed = urllib.parse.urlsplit(POSTGRES_URL)
-    try:
-        socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=2).close()
-        import psycopg
-    except (OSError, ImportError) as error:
-        return {"skipped": f"PostgreSQL not reachable at {POSTGRES_URL}: {error}"}
-    name = f"bench_events_{secrets.token_hex(4)}"
-    admin_url = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as error:
-        return {"skipped": f"PostgreSQL at {POSTGRES_URL} refused: {error}"}
-    try:
-        return {"database": name} | answers_at_once(
-            workdir, urllib.parse.urlunsplit(parsed._replace(path=f"/{name}")), "postgresql")
-    finally:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return on_throwaway_postgres("bench_events", lambda url: answers_at_once(workdir, url, "postgresql"))
 
 
 # The run

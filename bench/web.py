@@ -3,12 +3,15 @@
 import http.cookiejar
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -17,6 +20,8 @@ SECRET_KEY = "bench-secret-key-not-for-production"
 # One browser: the login and every measured request send the same User-Agent, or Flask-Login's session protection
 # sees another client on each request and re-signs the session cookie every time (which a real browser never causes).
 USER_AGENT = "portal-bench"
+TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def free_port():
@@ -130,7 +135,10 @@ def wrk(url, seconds=8, connections=4, headers=()):
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if non_2xx:
         raise RuntimeError(f"{url}: {non_2xx.group(1)} failed responses\n{out}")
-    return {"rps": rps, "p50_ms": latency.get("50"), "p99_ms": latency.get("99")}
+    timeouts = re.search(r"Socket errors: .*timeout (\d+)", out)
+    return {"rps": rps, "p50_ms": latency.get("50"), "p99_ms": latency.get("99"),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "timeouts": int(timeouts.group(1)) if timeouts else 0}
 
 
 def warm_up(url, headers=(), seconds=1):
@@ -142,3 +150,110 @@ def warm_up(url, headers=(), seconds=1):
 def _ms(text):
     value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def percentiles(seconds):
+    """p50, p99 and the slowest of some durations, in milliseconds."""
+    ordered = sorted(seconds)
+    if not ordered:
+        return {"p50_ms": None, "p99_ms": None}
+    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    return {"p50_ms": round(1000 * statistics.median(ordered), 2), "p99_ms": round(1000 * p99, 2),
+            "max_ms": round(1000 * ordered[-1], 2)}
+
+
+def tally(statuses):
+    """How many times each status (HTTP code, answer...) came back."""
+    counts = {}
+    for status in statuses:
+        counts[str(status)] = counts.get(str(status), 0) + 1
+    return counts
+
+
+def on_throwaway_postgres(prefix, run):
+    """`run(database_url)` against a new PostgreSQL database, dropped afterwards; its report, or why it could not
+    run (PostgreSQL unreachable or refusing)."""
+    parsed = urllib.parse.urlsplit(POSTGRES_URL)
+    try:
+        socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 5432), timeout=2).close()
+        import psycopg
+    except (OSError, ImportError) as error:
+        return {"skipped": f"PostgreSQL not reachable at {POSTGRES_URL}: {error}"}
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    admin_url = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as error:
+        return {"skipped": f"PostgreSQL at {POSTGRES_URL} refused: {error}"}
+    try:
+        return {"database": name} | run(urllib.parse.urlunsplit(parsed._replace(path=f"/{name}")))
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class LoggedGunicorn(Gunicorn):
+    """bench.web.Gunicorn with the server's log in a file (read for "database unavailable"; a pipe nobody reads
+    would fill up and stall the workers under a burst of errors)."""
+
+    def __init__(self, target, env, log_path, workers=2):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        self.log = open(log_path, "wb")  # noqa: SIM115  (closed in stop)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
+             "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", target],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/healthz", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn {target} did not start: {self.log_text()[-2000:]}")
+
+    def stop(self):
+        super().stop()
+        self.log.close()
+
+    def log_text(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browser:
+    """One person's browser: a cookie jar, the bench's User-Agent, redirects not followed (their status is read)."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                                  NoRedirect())
+
+    def open(self, path, form=None, timeout=180):
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        request = urllib.request.Request(self.base_url + path, data=data, headers={"User-Agent": USER_AGENT})
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def token(self, path):
+        status, page = self.open(path)
+        if status != 200:
+            raise RuntimeError(f"GET {path}: {status}")
+        return TOKEN.search(page.decode()).group(1)
+
+    def log_in(self, email, password):
+        status, _ = self.open("/login", {"email": email, "password": password, "csrf_token": self.token("/login")})
+        if status not in (302, 303):
+            raise RuntimeError(f"login of {email}: {status}")
