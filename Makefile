@@ -67,6 +67,7 @@ bench: setup wrk
 	$(PY) bench/reset_timing.py
 	$(PY) bench/agreements.py
 	$(PY) bench/events.py
+	$(PY) bench/alerts.py
 
 ## Refresh the catalogues after changing strings; Thai gaps are listed (and fail the translation test).
 catalogues: $(VENV)/.installed

@@ -20,6 +20,8 @@ DOMAINS = (
     "portal.applications",
     "portal.agreements",
     "portal.events",
+    "portal.shares",
+    "portal.alerts",
     "portal.admin",
     "portal.main",
 )

@@ -8,7 +8,7 @@ import email_validator
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Form, SelectChoice, StringField, TextAreaField, URLField
+from wtforms import EmailField, Form, SelectChoice, SelectMultipleField, StringField, TextAreaField, URLField, widgets
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 WTFORMS_MESSAGES = [
@@ -132,3 +132,10 @@ def website_field(label):
     return URLField(label, validators=[Optional(), at_most(300), URL(
         require_tld=True, message=_l("Enter a full web address, such as https://www.example.go.th"))],
         filters=[_strip])
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice drawn as checkboxes (each option an <input type="checkbox">)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()

@@ -106,6 +106,17 @@ def test_demo_fills_a_believable_network_once(app):
             Event.visibility == Visibility.PUBLIC)) == 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation).where(
             Invitation.checked_in_at.is_not(None))) == 2
+        assert db.session.scalar(sa.select(Event.seats_per_organisation).where(Event.seats_per_organisation.is_not(None))) == 3
+        # A past alert to the North: acknowledged by most, by nobody in one organisation, not yet by the demo member.
+        from portal.alerts import services as alerts
+        from portal.alerts.models import Alert
+
+        alert = db.session.scalar(sa.select(Alert))
+        reached, acknowledged = alerts.counts(alert)
+        assert 0 < acknowledged < reached and alert.reminded_at is not None
+        assert [row.acknowledged for row in alerts.by_organisation(alert)][0] == 0
+        [(_, mine)] = alerts.for_person(member)
+        assert mine.acknowledged_at is None
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "already loaded" in second.output
     with app.app_context():

@@ -18,7 +18,8 @@ def test_every_post_route_refuses_a_missing_or_forged_token(app, token):
     log_in(client, session_id)
     values = {"token": "t", "invitation_id": 1, "user_id": 1, "application_id": 1, "slug": "x", "section": "about",
               "membership_id": 1, "message_id": 1, "agreement_id": 1, "number": 1,
-              "event_id": 1, "attendee_id": 1, "request_id": 1}
+              "event_id": 1, "attendee_id": 1, "request_id": 1,
+              "share_id": 1, "file_id": 1, "alert_id": 1}
     refused = []
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:

@@ -6,6 +6,7 @@ A new route without a declared expectation fails here: declare who may use it be
 import pytest
 import sqlalchemy as sa
 
+from portal.alerts import services as alert_services
 from portal.applications.services import (
     confirm_application,
     status_token,
@@ -23,6 +24,7 @@ from tests.support.agreements import signed_agreement
 from tests.support.events import published_event
 from tests.support.factories import log_in, make_user
 from tests.support.network import build_network
+from tests.support.shares import shares_world
 
 ROLES = ["anonymous", "member", "other_org_admin", "org_admin", "coordinator"]
 LOGIN = 302  # Flask-Login sends visitors to the login page
@@ -166,6 +168,32 @@ EXPECTED = {
     ("attendance.certificate", "GET"): each(LOGIN, 403, 403, 404, 404),
     ("events.answer_link", "GET"): BAD_LINK,
     ("events.answer_link", "POST"): BAD_LINK,
+    # The share request walked: home's, asking other and listed, with an image. Only home's admins post (members
+    # are not allowed until an admin says so; coordinators post for no organisation); other's admin answers and
+    # reports; home's people follow the tally; the coordinator hides it last.
+    ("shares.index", "GET"): MEMBERS,
+    ("shares.new", "GET"): each(LOGIN, 403, 200, 200, 403),
+    ("shares.create", "POST"): each(LOGIN, 403, 422, 422, 403, data={
+        "organisation": "{home_id}", "headline_th": "", "message_th": "", "headline_en": "", "message_en": "",
+        "links": "", "channels": "", "chosen": "", "relevant_until": "", "files": ""}),
+    ("shares.show", "GET"): each(LOGIN, 200, 200, 200, 200),
+    ("shares.answer", "POST"): each(LOGIN, 403, 303, 403, 403, data={"reply": "will_share", "note": ""}),
+    ("shares.report_link", "POST"): each(LOGIN, 403, 303, 403, 403, data={
+        "channel": "facebook", "url": "https://facebook.com/other/posts/1"}),
+    ("shares.attachment", "GET"): each(LOGIN, 200, 200, 200, 200),
+    ("shares.report_csv", "GET"): each(LOGIN, 200, 403, 200, 200),
+    ("shares.report_pdf", "GET"): each(LOGIN, 200, 403, 200, 200),
+    ("shares.hide", "POST"): each(LOGIN, 403, 403, 403, 303, data={"reason": "ขัดต่อกติกาเครือข่าย"}),
+    ("shares.settings", "POST"): each(LOGIN, 403, 400, 303, 403, data={"organisation": "{home_id}",
+                                                                       "members_may_post": "y"}),
+    # The alert walked: the coordinator's to the whole network (member and both admins are its recipients).
+    ("alerts.index", "GET"): MEMBERS,
+    ("alerts.new", "GET"): each(LOGIN, 403, 200, 200, 200),
+    ("alerts.new", "POST"): each(LOGIN, 403, 422, 422, 422, data={"title_th": ""}),
+    ("alerts.show", "GET"): each(LOGIN, 200, 200, 200, 200),
+    ("alerts.acknowledge", "POST"): each(LOGIN, 303, 303, 303, 400),  # the coordinator was not a recipient
+    ("alerts.acknowledge_link", "GET"): BAD_LINK,
+    ("alerts.acknowledge_link", "POST"): BAD_LINK,
     ("mailbox.index", "GET"): HIDDEN_MAILBOX,
     ("mailbox.show", "GET"): HIDDEN_MAILBOX,
     ("mailbox.html", "GET"): HIDDEN_MAILBOX,
@@ -199,6 +227,7 @@ def world(make_app):
         invitee = db.session.scalar(sa.select(Invitation).where(Invitation.email == "guest@news.example"))
         rsvp.answer(invitee, Reply.YES)
         audience = audiences.invite_audience(event, by=people["org_admin"], regions=["north"])
+        alert = alert_services.send(people["coordinator"], {"title_th": "ด่วน", "message_th": "ข้อความ"})
         message = queue_mail("x@member.example", "main/announcement", "s", name="n", message="m",
                              attachments=[("a.txt", "text/plain", b"a")])
         db.session.commit()
@@ -208,8 +237,9 @@ def world(make_app):
                   "membership_id": target_membership.id, "name": "0" * 32 + ".png",
                   "agreement_id": agreement_id, "number": number, "event_id": event.id,
                   "attendee_id": invitee.id, "key": "x" * 43,
-                  "request_id": audience.id}
+                  "request_id": audience.id, "alert_id": alert.id}
         values["token"] = {"application_status": status_token(applied)}
+        values.update(shares_world(network))  # home's share request (asks other and listed) and its image
         user_ids = {role: user.id for role, user in people.items()}
     return app, user_ids, values
 
@@ -246,7 +276,8 @@ def test_no_mutating_route_acts_on_get(world):
                                      "invitations.accept", "auth.confirm_email", "applications.apply",
                                      "applications.confirm_application", "agreements.draft", "agreements.publish",
                                      "agreements.sign", "verify.verify", "events.new", "events.edit",
-                                     "events.cancel", "events.answer_link"}, rule.rule
+                                     "events.cancel", "events.answer_link", "alerts.new",
+                                     "alerts.acknowledge_link"}, rule.rule
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -300,7 +331,8 @@ FIELD_NAMES = sorted({name for expected in EXPECTED.values() for name in expecte
                         "reason", "pdf", "number", "host", "description_th", "description_en", "starts_at",
                         "ends_at", "rsvp_deadline", "place", "map_url", "online_url", "capacity", "visibility",
                         "reply", "organisations", "guests", "groups", "text", "action", "regions", "sectors",
-                        "decision", "note"})
+                        "decision", "note", "sender", "chosen", "remind", "message_th", "message_en",
+                        "confirmed"})
 
 
 @pytest.mark.parametrize("role", ["anonymous", "org_admin", "coordinator"])

@@ -10,29 +10,11 @@ from portal.db import claim, utcnow
 from portal.events.models import AudienceRequest, EventState, RequestState
 from portal.extensions import db
 from portal.mail.services import mail_url, queue_notice_to
-from portal.organisations.models import Organisation, OrgStatus, Region, Sector
+from portal.organisations.audiences import describe, organisations_in
 
 
 class AudienceError(ValueError):
     """The request cannot be made or decided now; the message (translatable) is for the user."""
-
-
-def organisations_in(regions=(), sectors=()):
-    """The ids of the active organisations in these regions and sectors (all of them when neither is given)."""
-    query = sa.select(Organisation.id).where(Organisation.status == OrgStatus.ACTIVE)
-    if regions:
-        query = query.where(Organisation.region.in_([Region(r) for r in regions]))
-    if sectors:
-        query = query.where(Organisation.sector.in_([Sector(s) for s in sectors]))
-    return db.session.scalars(query).all()
-
-
-def describe(regions, sectors):
-    """The audience in words, in the current language."""
-    if not regions and not sectors:
-        return str(_l("every member organisation"))
-    parts = [str(Region(r).label) for r in regions] + [str(Sector(s).label) for s in sectors]
-    return ", ".join(parts)
 
 
 def needs_approval(event, user):

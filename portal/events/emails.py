@@ -9,7 +9,7 @@ from portal.db import utcnow
 from portal.events.calendar import CalendarEvent, cancellation_ics, invitation_ics
 from portal.events.models import Reply, Status
 from portal.i18n import in_language
-from portal.mail.services import mail_url, queue_mail
+from portal.mail.services import PRIORITY_BULK, PRIORITY_NORMAL, mail_url, queue_mail
 
 CALENDAR_NAME = _l("PR Network events")
 
@@ -53,11 +53,12 @@ def _calendar_name(invitation):
         return str(CALENDAR_NAME)
 
 
-def _queue(invitation, key, subject, paragraphs, links=(), note="", attachments=(), online=False):
+def _queue(invitation, key, subject, paragraphs, links=(), note="", attachments=(), online=False,
+           priority=PRIORITY_NORMAL):
     event = invitation.event
     return queue_mail(
         invitation.email, "events/event", subject, language=invitation.language,
-        idempotency_key=f"event-{event.id}-{key}-{invitation.id}", attachments=attachments,
+        idempotency_key=f"event-{event.id}-{key}-{invitation.id}", attachments=attachments, priority=priority,
         name=invitation.display_name, event=event, paragraphs=paragraphs,
         links=list(links), note=note, online_url=event.online_url if online else "")
 
@@ -80,7 +81,8 @@ def send_invitation(invitation, token):
                links=_answer_links(invitation, token),
                note=_l("Each link opens a page where you confirm your answer; you can change it there until the "
                        "deadline."),
-               attachments=_ics(invitation, coming=False))
+               attachments=_ics(invitation, coming=False),
+               priority=PRIORITY_BULK)  # behind personal mail (a reset, a seat): an invitation can wait a minute
 
 
 def _when(moment):

@@ -4,13 +4,13 @@ from datetime import timedelta, timezone
 
 import email_validator
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField, SelectMultipleField, widgets
+from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from portal.events.models import Reply, Status, Visibility
-from portal.forms import REQUIRED, PortalForm, choices, long_text_field, text_field, website_field
+from portal.forms import REQUIRED, CheckboxesField, PortalForm, choices, long_text_field, text_field, website_field
 from portal.i18n import BANGKOK
-from portal.organisations.models import Region, Sector
+from portal.organisations.audiences import RegionsAndSectors
 
 MAX_GUESTS = 500
 
@@ -127,13 +127,6 @@ def host_choices(organisations, network_label):
 
 
 
-class CheckboxesField(SelectMultipleField):
-    """A multiple choice drawn as checkboxes (each option an <input type="checkbox">)."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
 class MessageForm(PortalForm):
     groups = CheckboxesField(_l("To"), choices=choices(
         (status.value, status.label) for status in (Status.CONFIRMED, Status.MAYBE, Status.INVITED, Status.WAITING,
@@ -142,11 +135,8 @@ class MessageForm(PortalForm):
     text = long_text_field(_l("Message"), 5000)
 
 
-class AudienceForm(PortalForm):
-    regions = CheckboxesField(_l("Regions (none: all)"), choices=choices(Region.labels().items()),
-                              validate_choice=True)
-    sectors = CheckboxesField(_l("Sectors (none: all)"), choices=choices(Sector.labels().items()),
-                              validate_choice=True)
+class AudienceForm(RegionsAndSectors, PortalForm):
+    pass
 
 
 class DecisionForm(PortalForm):

@@ -39,6 +39,8 @@ class OutboxMessage(db.Model):
     claimed_by: Mapped[str | None] = mapped_column(sa.String(40))
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     idempotency_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    # Higher goes first: an urgent alert is delivered ahead of a bulk of invitations queued before it.
+    priority: Mapped[int] = mapped_column(sa.SmallInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

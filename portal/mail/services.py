@@ -47,11 +47,16 @@ def render_mail(template, subject, language, **context):
         )
 
 
-def queue_mail(to, template, subject, language="th", attachments=(), idempotency_key=None, **context):
+PRIORITY_BULK, PRIORITY_NORMAL, PRIORITY_URGENT = -1, 0, 10
+
+
+def queue_mail(to, template, subject, language="th", attachments=(), idempotency_key=None, priority=PRIORITY_NORMAL,
+               **context):
     """Add one message to the outbox in the current transaction and return it.
 
     `subject` may be a lazy string; it is rendered in `language`. `attachments` are (filename, content type,
     bytes) triples. A second call with the same `idempotency_key` returns the first message instead of a new one.
+    The worker delivers higher `priority` first (PRIORITY_URGENT for alerts).
     """
     if idempotency_key is not None:
         existing = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key))
@@ -64,14 +69,14 @@ def queue_mail(to, template, subject, language="th", attachments=(), idempotency
         body_text=text,
         body_html=html,
         language=language,
-        idempotency_key=idempotency_key or uuid.uuid4().hex,
+        idempotency_key=idempotency_key or uuid.uuid4().hex, priority=priority,
         attachments=[OutboxAttachment(filename=f, content_type=t, data=d) for f, t, d in attachments],
     )
     db.session.add(message)
     return message
 
 
-def queue_many(template, subject, recipients, idempotency_prefix=None, **context):
+def queue_many(template, subject, recipients, idempotency_prefix=None, priority=PRIORITY_NORMAL, **context):
     """Queue one message per recipient in a single statement and return how many were queued.
 
     `recipients` are (address, language, extra context) triples; each mail is rendered in full for its recipient.
@@ -85,7 +90,7 @@ def queue_many(template, subject, recipients, idempotency_prefix=None, **context
         rows.append({
             "recipient": address, "subject": subject_text, "body_text": text, "body_html": html,
             "language": language, "status": OutboxStatus.QUEUED, "attempts": 0, "next_attempt_at": now,
-            "created_at": now, "idempotency_key": f"{prefix}:{address}",
+            "created_at": now, "idempotency_key": f"{prefix}:{address}", "priority": priority,
         })
     if rows:
         # A Core INSERT in the session's transaction: the ORM's bulk path adds ~30 µs a row for nothing used here.

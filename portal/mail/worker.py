@@ -134,7 +134,8 @@ def _due():
 
 
 def claim_batch(size, token=None):
-    """Claim up to `size` due messages under a lease, marked with `token`, and return them detached, oldest first.
+    """Claim up to `size` due messages under a lease, marked with `token`, and return them detached: the most urgent
+    first, then the oldest.
 
     One UPDATE claims them: on PostgreSQL its subquery locks rows with SKIP LOCKED, so workers on several hosts
     take disjoint batches; SQLite runs the statement under its database lock.
@@ -153,7 +154,7 @@ def claim_batch(size, token=None):
     ).all()
     due = _due()
     candidates = (
-        sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(size)
+        sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.priority.desc(), OutboxMessage.id).limit(size)
         .with_for_update(skip_locked=True)
     )
     db.session.execute(
@@ -170,7 +171,7 @@ def claim_batch(size, token=None):
         sa.select(OutboxMessage)
         .where(OutboxMessage.claimed_by == token, OutboxMessage.status == OutboxStatus.SENDING)
         .options(selectinload(OutboxMessage.attachments))
-        .order_by(OutboxMessage.id)
+        .order_by(OutboxMessage.priority.desc(), OutboxMessage.id)
     ).all()
     for message in messages:
         db.session.expunge(message)  # detached: later commits do not expire them and reload each one

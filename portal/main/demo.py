@@ -2,10 +2,13 @@
 
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from portal.agreements import drafts, signing
 from portal.agreements.models import AgreementKind, Answer
+from portal.alerts import services as alerts
+from portal.alerts.models import Recipient
 from portal.applications import services as applications
 from portal.auth.models import User
 from portal.auth.passwords import hash_password
@@ -19,6 +22,8 @@ from portal.mail.models import OutboxStatus
 from portal.mail.services import queue_mail, queue_many
 from portal.organisations import invitations
 from portal.organisations.models import Membership, Organisation, Region, Role, Sector
+from portal.shares import services as shares
+from portal.shares.models import ShareReply
 
 DEMO_PASSWORD = "demo-password-2569"
 COORDINATOR_EMAIL = "coordinator@prnetwork.example"
@@ -113,6 +118,8 @@ def load_demo():
     _undeliverable_mail()
     _agreements(coordinator, people)
     _events(coordinator, people)
+    _share_requests(people)
+    _alerts(coordinator)
     return {"organisations": len(ORGANISATIONS), "people": len(people)}
 
 
@@ -296,3 +303,45 @@ def _events(coordinator, people):
     workshop.rsvp_deadline = now - timedelta(days=8)
     for person in guests[:2]:
         events.invitation_of(workshop, person).checked_in_at = workshop.starts_at + timedelta(minutes=10)
+
+
+def _share_requests(people):
+    """One open share request: Khon Kaen's hospital asks the network to share its dengue campaign; Chiang Mai will
+    share it and reports two links, Isan News TV can't (the demo member has yet to answer for Lanna)."""
+    person = {p.email: p for p in people}
+    def organisation(email):
+        return person[email].memberships[0].organisation
+
+    poster = person["admin@khon-kaen-hospital.example"]
+    share = shares.post_request(organisation(poster.email), poster, {
+        "headline_th": "รณรงค์ป้องกันไข้เลือดออกช่วงฤดูฝน", "headline_en": "Dengue prevention in the rainy season",
+        "message_th": "ขอความร่วมมือเครือข่ายเผยแพร่ข้อมูลการป้องกันไข้เลือดออก: เก็บบ้าน เก็บขยะ เก็บน้ำ",
+        "message_en": "Please share our dengue prevention advice: clean homes, clear rubbish, cover water.",
+        "links": ["https://khon-kaen-hospital.example/news/dengue"], "channels": ["facebook", "line", "broadcast"],
+        "regions": [], "sectors": [], "chosen": [], "relevant_until": shares.today() + timedelta(days=10)})
+    chiang_mai, sharer = organisation("admin@chiang-mai-pr.example"), person["member@chiang-mai-pr.example"]
+    shares.answer(share, chiang_mai, ShareReply.WILL_SHARE, sharer, note="ลงเพจและรายการวิทยุของจังหวัด")
+    shares.report(share, chiang_mai, shares.Channel.FACEBOOK, sharer,
+                  url="https://facebook.com/chiang-mai-pr/posts/dengue")
+    shares.report(share, chiang_mai, shares.Channel.BROADCAST, sharer, note="รายการข่าวเช้า สวท.เชียงใหม่ 08:30 น.")
+    isan = person["admin@isan-news.example"]
+    shares.answer(share, organisation(isan.email), ShareReply.CANNOT, isan, note="ผังรายการเต็มสัปดาห์นี้")
+
+
+def _alerts(coordinator):
+    """A past alert to the North, reminded: most people acknowledged it, one organisation nobody did (flagged on
+    its page), and the demo member has not yet (it waits on their alerts page)."""
+    alert = alerts.send(coordinator, {
+        "title_th": "เฝ้าระวังไฟป่าและหมอกควัน ภาคเหนือ", "title_en": "Forest fire and haze watch, North",
+        "message_th": "ค่าฝุ่น PM2.5 สูงเกินมาตรฐานหลายจังหวัด โปรดเตรียมข้อความแจ้งเตือนประชาชนและยืนยันผู้ประสานงานสื่อ",
+        "message_en": "PM2.5 is above the limit in several provinces: prepare public warnings and confirm a media "
+                      "contact.", "remind_after_minutes": 240}, regions=["north"])
+    sent_at = utcnow() - timedelta(days=3)
+    alert.sent_at, alert.reminded_at = sent_at, sent_at + timedelta(hours=4)
+    rows = db.session.scalars(sa.select(Recipient).where(Recipient.alert_id == alert.id).order_by(Recipient.id)).all()
+    silent = max((row.organisation_id for row in rows), default=None)
+    for n, row in enumerate(rows):
+        if row.email != "member@chiang-mai-pr.example" and row.organisation_id != silent:
+            row.acknowledged_at = sent_at + timedelta(minutes=5 + 7 * n)
+        else:
+            row.reminded_at = alert.reminded_at

@@ -17,6 +17,7 @@ MAX_SIDE = 512
 MAX_PIXELS = 2048 * 2048
 # JPEG decodes at 1/2, 1/4 or 1/8 of its size (Pillow's draft mode): a 5000 x 5000 photo decodes at 625 x 625.
 MAX_JPEG_PIXELS = 25_000_000
+NOT_AN_IMAGE = _l("Upload a PNG, JPEG or WebP image.")
 
 
 class LogoError(ValueError):
@@ -35,35 +36,46 @@ def save_logo(stream):
     data = stream.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise LogoError(_l("The logo is larger than 2 MB."))
-    image = _open(data)
-    image.thumbnail((MAX_SIDE, MAX_SIDE))
-    if image.mode not in ("RGB", "RGBA"):
-        image = image.convert("RGBA")
+    png = reencoded_png(data, MAX_SIDE)  # nothing of the original file survives
     name = f"{secrets.token_hex(16)}.png"
-    image.save(os.path.join(logo_folder(), name), "PNG", optimize=True)  # nothing of the original file survives
+    with open(os.path.join(logo_folder(), name), "wb") as file:
+        file.write(png)
     return name
 
 
-def _open(data):
+def reencoded_png(data, max_side):
+    """Check image bytes by their content (PNG, JPEG or WebP, not too many pixels) and return them re-encoded as a
+    PNG of at most `max_side` pixels a side; raise LogoError (its message for the user) otherwise. Logos and the
+    images of share requests go through this one check."""
+    image = _open(data, max_side)
+    image.thumbnail((max_side, max_side))
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA")
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _open(data, max_side=MAX_SIDE):
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ACCEPTED_FORMATS:
-                raise LogoError(_l("Upload a PNG, JPEG or WebP image."))
+                raise LogoError(NOT_AN_IMAGE)
             if probe.width * probe.height > (MAX_JPEG_PIXELS if probe.format == "JPEG" else MAX_PIXELS):
                 raise LogoError(_l("The image has too many pixels."))
             probe.verify()
             image = Image.open(io.BytesIO(data))
             if image.format == "JPEG":
-                image.draft(None, (MAX_SIDE, MAX_SIDE))  # decode no larger than needed
+                image.draft(None, (max_side, max_side))  # decode no larger than needed
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise LogoError(_l("The image has too many pixels.")) from error
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
             if isinstance(error, LogoError):
                 raise
-            raise LogoError(_l("Upload a PNG, JPEG or WebP image.")) from error
+            raise LogoError(NOT_AN_IMAGE) from error
     return image
 
 

@@ -11,17 +11,21 @@ from axe_playwright_python.sync_playwright import Axe
 
 from portal.agreements import drafts, signing
 from portal.agreements.models import AgreementKind, Answer
+from portal.alerts import services as alerts
 from portal.applications.services import confirm_application, submit_application
 from portal.auth.passwords import hash_password
+from portal.auth.services import find_user_by_email
 from portal.events import audiences
 from portal.events import services as events
 from portal.extensions import db
 from portal.mail.models import OutboxStatus
 from portal.mail.services import queue_mail
 from portal.organisations.models import Role
+from portal.shares import services as shares
 from tests.support.browser import log_in
 from tests.support.events import event_values
 from tests.support.factories import make_org, make_user
+from tests.support.shares import png_bytes, request_values
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +39,10 @@ PAGES = {
                            "/invitations", "/agreements", "/agreements/1", "/agreements/1/versions/1/sign",
                            "/agreements/2/versions/1/certificate", "/agreements/3/draft", "/agreements/3/publish",
                            "/events", "/events/new", "/events/1", "/events/1/edit", "/events/1/cancel",
-                           "/events/1/check-in", "/account/calendar"],
-    "coordinator@network.example": ["/events/approvals", "/admin/applications", "/admin/people", "/admin/audit", "/admin/outbox",
+                           "/events/1/check-in", "/account/calendar", "/alerts", "/alerts/new", "/alerts/1", "/shares",
+                           "/shares/new", "/shares/1"],
+    "admin@listed.example": ["/shares", "/shares/1"],
+    "coordinator@network.example": ["/shares", "/shares/1", "/alerts/1", "/alerts/new", "/events/approvals", "/admin/applications", "/admin/people", "/admin/audit", "/admin/outbox",
                                     "/dev/mailbox/"],
 }
 
@@ -50,7 +56,7 @@ def test_the_portal_s_pages_have_no_accessibility_violations(make_live_server, n
         listed = make_org(slug="listed", name_th="สมาคมประชาสัมพันธ์ภาคเหนือ", listed_publicly=True,
                           expertise=["CSR"])
         admin = make_user("admin@home.example", home, Role.ORG_ADMIN, password_hash=hashed)
-        partner = make_user("admin@listed.example", listed, Role.ORG_ADMIN)
+        partner = make_user("admin@listed.example", listed, Role.ORG_ADMIN, password_hash=hashed)
         for person in (admin, partner):
             person.memberships[0].is_signatory = True
         make_user("member@home.example", home, Role.MEMBER)
@@ -82,6 +88,9 @@ def test_the_portal_s_pages_have_no_accessibility_violations(make_live_server, n
         events.publish(event, by=admin)
         events.invite(event, by=admin, guests=[("guest@news.example", "แขก")])
         audiences.invite_audience(event, by=admin, regions=["north"], sectors=["media"])
+        alerts.send(find_user_by_email("coordinator@network.example"), {"title_th": "แจ้งเตือนน้ำท่วม",
+                                                                         "message_th": "โปรดเตรียมแถลงข่าว"})
+        shares.post_request(home, admin, request_values(), [("poster.png", "image/png", png_bytes())])
         db.session.commit()
 
     axe = Axe()

@@ -1,0 +1,27 @@
+"""Urgent alerts: coordinators (and an organisation's admins, to its own people) send a message that goes out ahead
+of any bulk mail; each person acknowledges it with one click, and those who have not are reminded once."""
+
+from flask_babel import lazy_gettext as _l
+
+AUDIT_LABELS = {
+    "alert.sent": _l("Urgent alert sent"),
+    "alert.acknowledged": _l("Urgent alert acknowledged"),
+    "alert.reminded": _l("Reminder of an urgent alert sent"),
+}
+
+
+def init_app(app):
+    """Register alerts: their pages and acknowledgement links, the reminder command and worker job, token purpose,
+    audit labels, navigation entry."""
+    from portal import audit, jobs, navigation, tokens
+    from portal.alerts import models, services  # noqa: F401  (their tables)
+    from portal.alerts.cli import alerts_cli
+    from portal.alerts.views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(alerts_cli)
+    jobs.register(app, "alert-reminders", services.remind_due)
+    tokens.register_purposes(app, services.TOKEN_PURPOSE)
+    audit.register_actions(app, AUDIT_LABELS)
+    navigation.add(app, navigation.NavItem(_l("Alerts"), lambda user: user.is_authenticated, "alerts.index",
+                                           order=18))
