@@ -68,6 +68,7 @@ bench: setup wrk
 	$(PY) bench/agreements.py
 	$(PY) bench/events.py
 	$(PY) bench/alerts.py
+	$(PY) bench/shares.py
 
 ## Refresh the catalogues after changing strings; Thai gaps are listed (and fail the translation test).
 catalogues: $(VENV)/.installed
