@@ -19,7 +19,7 @@ def test_every_post_route_refuses_a_missing_or_forged_token(app, token):
     values = {"token": "t", "invitation_id": 1, "user_id": 1, "application_id": 1, "slug": "x", "section": "about",
               "membership_id": 1, "message_id": 1, "agreement_id": 1, "number": 1,
               "event_id": 1, "attendee_id": 1, "request_id": 1,
-              "share_id": 1, "file_id": 1, "alert_id": 1}
+              "share_id": 1, "file_id": 1, "alert_id": 1, "report_id": 1}
     refused = []
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:

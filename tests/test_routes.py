@@ -183,7 +183,9 @@ EXPECTED = {
     ("shares.attachment", "GET"): each(LOGIN, 200, 200, 200, 200),
     ("shares.report_csv", "GET"): each(LOGIN, 200, 403, 200, 200),
     ("shares.report_pdf", "GET"): each(LOGIN, 200, 403, 200, 200),
+    ("shares.remove_report", "POST"): each(LOGIN, 403, 303, 403, 403),  # other's own report: other's people only
     ("shares.hide", "POST"): each(LOGIN, 403, 403, 403, 303, data={"reason": "ขัดต่อกติกาเครือข่าย"}),
+    ("shares.unhide", "POST"): each(LOGIN, 403, 403, 403, 303),  # hidden just before: shown again
     ("shares.settings", "POST"): each(LOGIN, 403, 400, 303, 403, data={"organisation": "{home_id}",
                                                                        "members_may_post": "y"}),
     # The alert walked: the coordinator's to the whole network (member and both admins are its recipients).

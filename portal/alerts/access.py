@@ -4,16 +4,12 @@ from flask import abort
 
 from portal.alerts.models import Alert
 from portal.extensions import db
-from portal.organisations.access import can_administer
-from portal.organisations.models import OrgStatus
+from portal.organisations.access import can_administer, organisations_run_by
 
 
 def sending_organisations(user):
     """The organisations whose people a person may alert (those they administer, active)."""
-    if not user.is_authenticated:
-        return []
-    return [m.organisation for m in user.memberships
-            if m.organisation.status == OrgStatus.ACTIVE and can_administer(user, m.organisation)]
+    return organisations_run_by(user)
 
 
 def may_send(user):

@@ -4,16 +4,13 @@ from flask import abort
 
 from portal.events.models import Event, EventState, Visibility
 from portal.extensions import db
-from portal.organisations.access import can_administer, is_active_member
+from portal.organisations.access import can_administer, is_active_member, organisations_run_by
 from portal.organisations.models import OrgStatus
 
 
 def hosting_organisations(user):
     """The organisations a person may host events for (those they administer, active)."""
-    if not user.is_authenticated:
-        return []
-    return [m.organisation for m in user.memberships
-            if m.organisation.status == OrgStatus.ACTIVE and can_administer(user, m.organisation)]
+    return organisations_run_by(user)
 
 
 def may_create(user):

@@ -48,6 +48,15 @@ def may_invite(user, organisation_id):
         Membership.user_id == user.id, Membership.organisation_id == organisation_id, Membership.role == Role.ORG_ADMIN)))
 
 
+def organisations_run_by(user):
+    """The active organisations a person belongs to and may administer (for what they do in its name: host events,
+    alert its people, decide who posts share requests)."""
+    if not user.is_authenticated:
+        return []
+    return [m.organisation for m in user.memberships
+            if m.organisation.status == OrgStatus.ACTIVE and can_administer(user, m.organisation)]
+
+
 def administered_organisations(user):
     """The organisations a person may invite into: all active ones for a coordinator, else those they administer."""
     query = sa.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE).order_by(Organisation.name_th)

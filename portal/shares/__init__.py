@@ -8,6 +8,8 @@ AUDIT_LABELS = {
     "share.answered": _l("Share request answered"),
     "share.reported": _l("Sharing of a request reported"),
     "share.hidden": _l("Share request hidden"),
+    "share.unhidden": _l("Share request shown again"),
+    "share.report_removed": _l("Report of sharing taken back"),
     "share.policy_changed": _l("Who may post share requests changed"),
 }
 

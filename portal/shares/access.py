@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import abort
 
 from portal.extensions import db
+from portal.organisations.access import organisations_run_by
 from portal.organisations.models import OrgStatus, Role
 from portal.shares.models import SharePolicy, ShareRequest, ShareTarget
 
@@ -29,10 +30,7 @@ def poster_organisations(user):
 
 def administered(user):
     """The active organisations whose admins this person is (they decide whether members may post)."""
-    if not user.is_authenticated:
-        return []
-    return [m.organisation for m in user.memberships
-            if m.role == Role.ORG_ADMIN and m.organisation.status == OrgStatus.ACTIVE]
+    return organisations_run_by(user)
 
 
 def may_post(user):

@@ -104,6 +104,21 @@ def report(share, organisation, channel, by, url="", note=""):
     return entry
 
 
+def remove_report(share, organisation, report_id, by):
+    """Take back one of an organisation's reports (a wrong link, say); return what it said, for an undo, or None when
+    it is not the organisation's (or gone already). The caller commits."""
+    entry = db.session.scalar(sa.select(ShareReport).where(
+        ShareReport.id == report_id, ShareReport.request_id == share.id,
+        ShareReport.organisation_id == organisation.id))
+    if entry is None:
+        return None
+    said = {"channel": entry.channel.value, "url": entry.url, "note": entry.note}
+    db.session.delete(entry)
+    record("share.report_removed", share, actor=by, organisation=organisation.id, channel=said["channel"],
+           url=said["url"] or None)
+    return said
+
+
 def reports_of(share, organisation):
     """Where an organisation reported sharing a request."""
     if organisation is None:
@@ -122,6 +137,15 @@ def hide(share, reason, by):
     db.session.expire(share)
     record("share.hidden", share, actor=by, reason=reason)
     emails.tell_hidden(share)
+
+
+def unhide(share, by):
+    """Show a hidden request again (coordinators: the undo of hide). The caller commits."""
+    if not claim(db.session, ShareRequest, ShareRequest.id == share.id, ShareRequest.hidden_at.is_not(None),
+                 hidden_at=None, hidden_by_id=None, hidden_reason=""):
+        raise ShareError(_l("This request is not hidden."))
+    db.session.expire(share)
+    record("share.unhidden", share, actor=by)
 
 
 def members_may_post(organisation):

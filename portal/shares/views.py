@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from portal.auth.access import coordinator_required
 from portal.extensions import db
-from portal.forms import choices
+from portal.forms import ConfirmForm, choices
 from portal.htmx import is_htmx, render
 from portal.i18n import supported_language
 from portal.organisations.audiences import describe
@@ -77,7 +77,8 @@ def create():
     return redirect(url_for("shares.show", share_id=share.id), 303)
 
 
-def _show(share, answering, status=200, block=None, answer_form=None, report_form=None, hide_form=None):
+def _show(share, answering, status=200, block=None, answer_form=None, report_form=None, hide_form=None,
+          removed=None):
     manage = access.may_manage(current_user, share)
     given = services.answer_of(share, answering)
     if answer_form is None:
@@ -88,7 +89,8 @@ def _show(share, answering, status=200, block=None, answer_form=None, report_for
                   answer_form=answer_form, report_form=report_form or ReportForm(formdata=None),
                   hide_form=hide_form or HideForm(formdata=None), audience=describe(share.regions, share.sectors,
                                                                                      share.chosen),
-                  note_channels=[c.value for c in services.NOTE_CHANNELS], status=status)
+                  note_channels=[c.value for c in services.NOTE_CHANNELS], removed=removed, form=ConfirmForm(),
+                  status=status)
 
 
 @bp.get("/<int:share_id>")
@@ -151,6 +153,23 @@ def report_link(share_id):
     return _after_change(share, answering, _("Thank you: where you shared it is recorded."))
 
 
+@bp.post("/<int:share_id>/report/<int:report_id>/remove")
+@login_required
+def remove_report(share_id, report_id):
+    """Take back one of our organisation's reports; htmx shows an undo (the same report, sent again)."""
+    share, answering = _answering(share_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    removed = services.remove_report(share, answering, report_id, current_user)
+    if removed is None:
+        abort(404)
+    db.session.commit()
+    if is_htmx():
+        return _show(share, answering, block="answer", removed=removed)
+    flash(_("Removed. Add it again below if that was a mistake."), "success")
+    return redirect(url_for("shares.show", share_id=share.id) + "#share-answer", 303)
+
+
 @bp.get("/<int:share_id>/files/<int:file_id>")
 @login_required
 def attachment(share_id, file_id):
@@ -204,7 +223,25 @@ def hide(share_id):
         flash(str(error), "error")
         return redirect(url_for("shares.show", share_id=share.id), 303)
     db.session.commit()
-    flash(_("The request is hidden; its poster has been told why."), "success")
+    flash(_("The request is hidden; its poster has been told why. You can show it again below."), "success")
+    return redirect(url_for("shares.show", share_id=share.id), 303)
+
+
+@bp.post("/<int:share_id>/unhide")
+@coordinator_required
+def unhide(share_id):
+    """Show a hidden request again (the undo of hiding it)."""
+    share, _answering = access.share_or_abort(share_id, current_user)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.unhide(share, by=current_user)
+    except services.ShareError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("shares.show", share_id=share.id), 303)
+    db.session.commit()
+    flash(_("The request is shown again to the organisations asked."), "success")
     return redirect(url_for("shares.show", share_id=share.id), 303)
 
 

@@ -280,3 +280,50 @@ def test_the_feed_shows_what_we_owe_and_what_we_answered(app, network):
     page = client_as(app, network["other_admin"]).get("/shares").get_data(as_text=True)
     waiting, answered = page.split("ตอบแล้ว</h2>") if "ตอบแล้ว</h2>" in page else (page, "")
     assert "ข่าวที่ยังไม่ตอบ" in waiting and "ข่าวที่ตอบแล้ว" in answered and "ข่าวที่หมดเวลา" not in page
+
+
+def test_a_reported_link_is_taken_back_with_an_undo_and_only_by_its_organisation(app, network):
+    with app.app_context():
+        share_id = posted_request(network).id
+        db.session.commit()
+    other = client_as(app, network["other_admin"])
+    assert report(other, share_id).status_code == 303
+    with app.app_context():
+        entry_id = db.session.scalar(sa.select(ShareReport.id))
+    home = client_as(app, network["org_admin"])  # the poster's admin sees the request but cannot touch other's
+    assert home.post(f"/shares/{share_id}/report/{entry_id}/remove",
+                     data={"csrf_token": csrf(home, "/shares")}).status_code == 403
+    removed = other.post(f"/shares/{share_id}/report/{entry_id}/remove", data={"csrf_token": csrf(other, "/shares")},
+                         headers={"HX-Request": "true"})
+    fragment = removed.get_data(as_text=True)
+    assert removed.status_code == 200 and "เลิกลบ" in fragment and "facebook.com/other" in fragment
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(ShareReport)) == 0
+    undo = re.search(r'<form method="post" action="([^"]+)"[^>]*class="undo".*?</form>', fragment, re.S)
+    fields = dict(re.findall(r'name="(\w+)" (?:type="hidden" )?value="([^"]*)"', undo.group(0)))
+    assert set(fields) == {"csrf_token", "channel", "url", "note"}
+    assert other.post(undo.group(1), data=fields).status_code == 303  # undone: the same report again
+    with app.app_context():
+        again = db.session.scalar(sa.select(ShareReport))
+        assert again.url.startswith("https://facebook.com/other") and again.channel.value == "facebook"
+        again_id = again.id
+    for expected in (303, 404):  # removed; then gone already
+        assert other.post(f"/shares/{share_id}/report/{again_id}/remove",
+                          data={"csrf_token": csrf(other, "/shares")}).status_code == expected
+
+
+def test_a_coordinator_shows_a_hidden_request_again(app, network):
+    with app.app_context():
+        share_id = posted_request(network).id
+        db.session.commit()
+    coordinator = client_as(app, network["coordinator"])
+    token = csrf(coordinator, "/shares")
+    assert coordinator.post(f"/shares/{share_id}/hide", data={"reason": "ทดสอบ", "csrf_token": token}).status_code == 303
+    other = client_as(app, network["other_admin"])
+    assert other.get(f"/shares/{share_id}").status_code == 404
+    page = coordinator.get(f"/shares/{share_id}").get_data(as_text=True)
+    assert "แสดงอีกครั้ง" in page
+    assert coordinator.post(f"/shares/{share_id}/unhide", data={"csrf_token": token}).status_code == 303
+    assert other.get(f"/shares/{share_id}").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(sa.select(AuditEvent.action).where(AuditEvent.action == "share.unhidden"))

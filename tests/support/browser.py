@@ -44,7 +44,9 @@ def log_in(page, email, password, *, thai=True):
 
 
 def nav(page):
-    """The main navigation."""
+    """The main navigation, once the page's fonts are in: a web font arriving between Playwright finding a link and
+    clicking it reflows the (wrapping) navigation, and the click lands on the link next to it."""
+    page.evaluate("() => document.fonts.ready.then(() => true)")
     return page.get_by_role("navigation", name=re.compile("^(เมนูหลัก|Main navigation)$"))
 
 

@@ -7,7 +7,7 @@ from PIL import Image
 
 from portal.auth.services import find_user_by_email
 from portal.extensions import db
-from portal.organisations.models import Organisation
+from portal.organisations.models import Channel, Organisation
 from portal.shares import services
 
 HEADLINE = "เชิญร่วมงานวันประชาสัมพันธ์แห่งชาติ"
@@ -38,8 +38,11 @@ def png_bytes(width=40, height=30, colour=(200, 30, 30), kind="PNG"):
 
 
 def shares_world(network):
-    """For the route walls: home's request with an image (asks other and listed), committed; its id and its file's
-    id."""
+    """For the route walls: home's request with an image (asks other and listed), with a link other's admin
+    reported, committed; the ids of the request, its file and the report."""
     share = posted_request(network, files=[("poster.png", "image/png", png_bytes())])
+    other = db.session.get(Organisation, network["other_id"])
+    entry = services.report(share, other, Channel.FACEBOOK, find_user_by_email(network["other_admin"]),
+                            url="https://facebook.com/other/posts/0")
     db.session.commit()
-    return {"share_id": share.id, "file_id": share.attachments[0].id}
+    return {"share_id": share.id, "file_id": share.attachments[0].id, "report_id": entry.id}
