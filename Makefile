@@ -69,6 +69,7 @@ bench: setup wrk
 	$(PY) bench/events.py
 	$(PY) bench/alerts.py
 	$(PY) bench/shares.py
+	$(PY) bench/dashboard.py
 
 ## Refresh the catalogues after changing strings; Thai gaps are listed (and fail the translation test).
 catalogues: $(VENV)/.installed

@@ -377,7 +377,7 @@ def warm_up(app, sink, worker, coordinator_id, organisation_id):
     from portal.mail.services import queue_mail
 
     with app.app_context():
-        queue_mail(f"{WARM_PREFIX}-up@bench.example", "notice", "warm-up", paragraphs=["warm-up"])
+        queue_mail(f"{WARM_PREFIX}-up@bench.example", "notice", "warm-up", paragraphs=["warm-up"], kind="announcements")
         db.session.commit()
         services.send(db.session.get(User, coordinator_id), dict(ALERT), chosen=[organisation_id])
         db.session.rollback()

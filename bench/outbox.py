@@ -199,14 +199,14 @@ def phase_queue(app, n):
         for run, tag in enumerate(("member", "again", "thrice")):
             started = time.perf_counter()
             queued = queue_many("main/announcement", SUBJECT, recipients(n, tag), idempotency_prefix=f"bench{run}",
-                                message=MESSAGE)
+                                message=MESSAGE, kind="announcements")
             db.session.commit()
             many_runs.append(time.perf_counter() - started)
             assert queued == n
 
         started = time.perf_counter()
         for address, language, extra in recipients(n, "single"):
-            queue_mail(address, "main/announcement", SUBJECT, language=language, message=MESSAGE, **extra)
+            queue_mail(address, "main/announcement", SUBJECT, language=language, message=MESSAGE, **extra, kind="announcements")
         db.session.commit()
         single_seconds = time.perf_counter() - started
 
@@ -444,7 +444,7 @@ def phase_profile(app, sink, n):
 
     with app.app_context():
         queue_many("main/announcement", SUBJECT, recipients(n, "profiled"), idempotency_prefix="profile",
-                   message=MESSAGE)
+                   message=MESSAGE, kind="announcements")
         db.session.commit()
         sink.reset(n)
         profiler = cProfile.Profile()
@@ -482,7 +482,7 @@ def phase_commit_cost(app, n):
 
     with app.app_context():
         queue_many("main/announcement", SUBJECT, recipients(2 * n, "commit"), idempotency_prefix="commit",
-                   message=MESSAGE)
+                   message=MESSAGE, kind="announcements")
         db.session.commit()
         messages = worker.claim_batch(2 * n)
         with db.session.get_bind(OutboxMessage).connect() as connection:

@@ -22,6 +22,7 @@ from portal.organisations.models import (
     Sector,
 )
 from tests.support.databases import count
+from tests.support.web import client_as
 
 
 def test_create_admin_with_password(app):
@@ -117,6 +118,11 @@ def test_demo_fills_a_believable_network_once(app):
         assert [row.acknowledged for row in alerts.by_organisation(alert)][0] == 0
         [(_, mine)] = alerts.for_person(member)
         assert mine.acknowledged_at is None
+    # Each demo person lands on a home base with something waiting: the coordinator's queues, the member's answers.
+    coordinator_home = client_as(app, "coordinator@prnetwork.example", "demo-password-2569").get("/").get_data(as_text=True)
+    assert "waiting-applications-pending" in coordinator_home and "waiting-events-approvals" in coordinator_home
+    member_home = client_as(app, "member@chiang-mai-pr.example", "demo-password-2569").get("/").get_data(as_text=True)
+    assert "waiting-events-to_answer" in member_home and "waiting-alerts-open" in member_home
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0 and "already loaded" in second.output
     with app.app_context():

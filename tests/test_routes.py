@@ -68,6 +68,10 @@ EXPECTED = {
     ("auth.update_profile", "POST"): each(LOGIN, 303, 303, 303, 303, data={"name": "ชื่อใหม่", "language": "th"}),
     ("auth.change_password", "POST"): each(LOGIN, 422, 422, 422, 422, data=WRONG_PASSWORD),
     ("auth.change_email", "POST"): each(LOGIN, 422, 422, 422, 422, data=WRONG_PASSWORD),
+    ("auth.update_notifications", "POST"): each(LOGIN, 303, 303, 303, 303, data={"on": "events"}),
+    ("unsubscribe.confirm", "GET"): BAD_LINK,  # a valid link's page and one-click POST: tests/mail/test_preferences.py
+    ("unsubscribe.unsubscribe", "POST"): BAD_LINK,
+    ("unsubscribe.undo", "POST"): BAD_LINK,
     ("invitations.index", "GET"): each(LOGIN, 403, 200, 200, 200),
     # other_org_admin picks an organisation that is not theirs: refused as an invalid choice.
     ("invitations.send", "POST"): each(LOGIN, 403, 422, 303, 303, data={
@@ -230,8 +234,8 @@ def world(make_app):
         rsvp.answer(invitee, Reply.YES)
         audience = audiences.invite_audience(event, by=people["org_admin"], regions=["north"])
         alert = alert_services.send(people["coordinator"], {"title_th": "ด่วน", "message_th": "ข้อความ"})
-        message = queue_mail("x@member.example", "main/announcement", "s", name="n", message="m",
-                             attachments=[("a.txt", "text/plain", b"a")])
+        message = queue_mail("x@member.example", "main/announcement", "s", kind="announcements", name="n",
+                             message="m", attachments=[("a.txt", "text/plain", b"a")])
         db.session.commit()
         values = {"message_id": message.id, "attachment_id": message.attachments[0].id, "filename": "css/app.css",
                   "token": "not-a-real-token", "invitation_id": invitation.id, "user_id": target.id,

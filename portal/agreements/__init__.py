@@ -34,7 +34,17 @@ def init_app(app):
     app.cli.add_command(agreements_cli)
     app.cli.add_command(signing_key_command)
     audit.register_actions(app, AUDIT_LABELS)
+    from portal.mail import kinds as mail_kinds
+    mail_kinds.register(
+        app,
+        mail_kinds.MailKind("signing", _l("Agreements your organisation must sign"), essential=True),
+        mail_kinds.MailKind("agreements", _l("Agreements: declined, signed by every party, deadlines passed"),
+                            essential=False, digestible=True))
     register_labels(app, {name: Labels(enum.labels()) for name, enum in (
         ("agreement_kinds", AgreementKind), ("answer_names", Answer), ("version_states", VersionState),
         ("event_names", EventKind))})
     navigation.add(app, navigation.NavItem(_l("Agreements"), _members, "agreements.index", order=15))
+    from portal import dashboard
+    from portal.agreements import dashboard as agreements_dashboard
+
+    dashboard.register(app, "agreements", agreements_dashboard.items, order=20)

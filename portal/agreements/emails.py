@@ -44,7 +44,7 @@ def ask_to_sign(version, organisations):
                     title=version.title_in(person.language)),
                  _l("As an authorised signatory you can sign for it, or decline, until %(deadline)s.",
                     deadline=_deadline(version, person.language))],
-                link=_sign_link(version), link_label=_l("Read and sign"))
+                link=_sign_link(version), link_label=_l("Read and sign"), kind="signing")
         if not people:
             for admin in admins_of(organisation):
                 queue_notice_to(
@@ -55,7 +55,7 @@ def ask_to_sign(version, organisations):
                      _l("Name one on your organisation's profile, under People, before %(deadline)s.",
                         deadline=_deadline(version, admin.language))],
                     link=mail_url("organisations.profile", slug=organisation.slug),
-                    link_label=_l("Open the organisation profile"))
+                    link_label=_l("Open the organisation profile"), kind="signing")
 
 
 def remind(version, organisation, days):
@@ -67,7 +67,7 @@ def remind(version, organisation, days):
             [_l("%(organisation)s has not yet answered version %(number)d of “%(title)s”. The deadline is "
                 "%(deadline)s.", organisation=organisation.name_in(person.language), number=version.number,
                 title=version.title_in(person.language), deadline=_deadline(version, person.language))],
-            link=_sign_link(version), link_label=_l("Read and sign"))
+            link=_sign_link(version), link_label=_l("Read and sign"), kind="signing")
 
 
 def _to_everyone_involved(version, organisations, key, subject, paragraph, **parts):
@@ -76,7 +76,7 @@ def _to_everyone_involved(version, organisations, key, subject, paragraph, **par
     people.update((person.id, person) for person in _drafters(version))
     for person in people.values():
         queue_notice_to(person, f"agreement-{version.id}-{key}", subject(person.language),
-                        [paragraph(person.language)], **parts)
+                        [paragraph(person.language)], kind="agreements", **parts)
 
 
 def tell_declined(version, given, organisations):
@@ -114,4 +114,4 @@ def tell_deadline_passed(version, waiting):
             [_l("The signing deadline of version %(number)d of “%(title)s” has passed. These parties did not sign:",
                 number=version.number, title=version.title_in(person.language))],
             items=[o.name_in(person.language) for o in waiting],
-            link=_sign_link(version), link_label=_l("See the agreement"))
+            link=_sign_link(version), link_label=_l("See the agreement"), kind="agreements")

@@ -23,5 +23,13 @@ def init_app(app):
     jobs.register(app, "alert-reminders", services.remind_due)
     tokens.register_purposes(app, services.TOKEN_PURPOSE)
     audit.register_actions(app, AUDIT_LABELS)
+    from portal.mail import kinds as mail_kinds
+    mail_kinds.register(
+        app,
+        mail_kinds.MailKind("alerts", _l("Urgent alerts"), essential=True))
     navigation.add(app, navigation.NavItem(_l("Alerts"), lambda user: user.is_authenticated, "alerts.index",
                                            order=18))
+    from portal import dashboard
+    from portal.alerts import dashboard as alerts_dashboard
+
+    dashboard.register(app, "alerts", alerts_dashboard.items, order=10)

@@ -96,7 +96,7 @@ def _mail(alert, recipients, key, subject, intro):
             continue
         sender = alert.organisation.name_in(language) if alert.organisation else _l("The PR Network's coordinators")
         queue_many("notice", subject(alert.title_in(language)), batch,
-                   idempotency_prefix=f"alert-{alert.id}-{key}", priority=PRIORITY_URGENT,
+                   kind="alerts", idempotency_prefix=f"alert-{alert.id}-{key}", priority=PRIORITY_URGENT,
                    paragraphs=[intro(sender)], quote=alert.message_in(language), items=[],
                    link_label=_l("Acknowledge"))
 
@@ -170,7 +170,8 @@ def _tell_sender(alert):
                                                                    title=alert.title_in(language)),
                     [_l("Nobody in these organisations has acknowledged your alert yet; they have been reminded:")],
                     items=[row.organisation.name_in(language) for row in silent[:50]],
-                    link=mail_url("alerts.show", alert_id=alert.id), link_label=_l("Open the alert"))
+                    link=mail_url("alerts.show", alert_id=alert.id), link_label=_l("Open the alert"),
+                    kind="alerts")
 
 
 def counts(alert):

@@ -27,6 +27,12 @@ def init_app(app):
     app.cli.add_command(applications_cli)
     tokens.register_purposes(app, "application-confirm", "application-status")
     audit.register_actions(app, AUDIT_LABELS)
+    from portal.mail import kinds as mail_kinds
+    mail_kinds.register(
+        app,
+        mail_kinds.MailKind("applicant", _l("Your application: confirmation and decision"), essential=True),
+        mail_kinds.MailKind("applications", _l("Applications: new, answered, waiting (coordinators)"),
+                            essential=False, digestible=True))
     register_labels(app, {"application_states": Labels(ApplicationStatus.labels())})
     navigation.add(
         app,
@@ -34,3 +40,7 @@ def init_app(app):
         navigation.NavItem(_l("Approval queue"), navigation.coordinators, "applications.approval_queue",
                            group="tools", order=10),
     )
+    from portal import dashboard
+    from portal.applications import dashboard as applications_dashboard
+
+    dashboard.register(app, "applications", applications_dashboard.items, order=60)

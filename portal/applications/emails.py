@@ -10,7 +10,7 @@ from portal.mail.services import mail_url, queue_notice, queue_notice_to
 def _to_applicant(application, subject, paragraphs, key, quote="", link=None, link_label=""):
     queue_notice(application.applicant_email, application.applicant_name, application.language,
                  f"application-{application.id}-{key}", subject, paragraphs, quote=quote, link=link,
-                 link_label=link_label)
+                 link_label=link_label, kind="applicant")
 
 
 def send_confirmation_request(application, token):
@@ -67,7 +67,7 @@ def _to_coordinators(coordinators, application, subject, paragraph, key, quote="
     for coordinator in coordinators:
         queue_notice_to(coordinator, f"application-{application.id}-{key}", subject, [paragraph], quote=quote,
                    link=mail_url("applications.review_application", application_id=application.id),
-                   link_label=_l("Review the application"))
+                   link_label=_l("Review the application"), kind="applications")
 
 
 def notify_coordinators_of_new_application(application, coordinators):
@@ -93,6 +93,7 @@ def send_waiting_summary(coordinators, applications, days):
                    [_l("%(count)d applications have waited more than %(days)d days:", count=len(applications),
                        days=days)],
                    items=[f"{a.name_th} ({a.province})" for a in applications],
-                   link=mail_url("applications.approval_queue"), link_label=_l("Open the approval queue"))
+                   link=mail_url("applications.approval_queue"), link_label=_l("Open the approval queue"),
+                   kind="applications")
 
 

@@ -36,4 +36,8 @@ def init_app(app):
     app.cli.add_command(create_admin_command)
     tokens.register_purposes(app, "password-reset", "email-change")
     audit.register_actions(app, AUDIT_LABELS)
+    from portal.mail import kinds as mail_kinds
+    mail_kinds.register(
+        app,
+        mail_kinds.MailKind("account", _l("Your account: signing in, password, email address"), essential=True))
     navigation.add(app, navigation.NavItem(_l("Log in"), navigation.visitors, "auth.login", order=90))

@@ -15,6 +15,7 @@ from portal.auth.signals import rights_lost
 from portal.db import claim, serialise, utcnow
 from portal.extensions import db
 from portal.forms import canonical_email
+from portal.mail.preferences import move_preferences
 from portal.tokens import TokenError, make_token, read_token
 
 log = logging.getLogger(__name__)
@@ -195,6 +196,7 @@ def confirm_email_change(user, new_email):
         db.session.rollback()
         raise TokenError()
     db.session.refresh(user)
+    move_preferences(old_email, new_email)  # the person's mail choices follow them to the new address
     emails.send_email_changed_notice(user, old_email)
     record("auth.email_changed", user, actor=user, old_email=old_email, new_email=new_email)
 

@@ -25,7 +25,9 @@ from portal.auth.limits import (
 from portal.auth.sessions import start_session
 from portal.extensions import db
 from portal.forms import ConfirmForm
-from portal.htmx import render, see_other
+from portal.htmx import is_htmx, render, see_other
+from portal.mail import kinds as mail_kinds
+from portal.mail import preferences as mail_preferences
 from portal.tokens import TokenError
 from portal.urls import safe_next
 from portal.web import invalid_link
@@ -127,8 +129,32 @@ def _account_forms(**forms):
         "profile_form": ProfileForm(formdata=None, obj=current_user),
         "password_form": ChangePasswordForm(formdata=None),
         "email_form": ChangeEmailForm(formdata=None),
+        "notifications_form": ConfirmForm(formdata=None),
     }
-    return {**defaults, **forms}
+    return {**defaults, **forms, **_notification_settings()}
+
+
+def _notification_settings():
+    choices = mail_preferences.choices_of(current_user.email)
+    return {"optional_kinds": [(kind, choices.get(kind.name) != mail_preferences.OFF)
+                               for kind in mail_kinds.optional_kinds()],
+            "essential_kinds": mail_kinds.essential_kinds()}
+
+
+@bp.post("/account/notifications")
+@login_required
+def update_notifications():
+    """Save which kinds of mail the person wants (the ticked ones); essential mail is always sent."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render("auth/account.html", "notifications", status=400, **_account_forms(notifications_form=form))
+    wanted = set(request.form.getlist("on"))
+    mail_preferences.set_choices(current_user.email, {kind.name for kind in mail_kinds.optional_kinds()} - wanted)
+    db.session.commit()
+    if is_htmx():
+        return render("auth/account.html", "notifications", notifications_saved=True, **_account_forms())
+    flash(_("Your notification settings have been saved."), "success")
+    return see_other(url_for("auth.account", _anchor="notifications"))
 
 
 @bp.post("/account/profile")

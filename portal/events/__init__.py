@@ -50,6 +50,13 @@ def init_app(app):
     jobs.register(app, "event-invitations", services.mail_waiting_invitations)
     tokens.register_purposes(app, "event-answer", "event-checkin")
     audit.register_actions(app, AUDIT_LABELS | feeds.AUDIT_LABELS)
+    from portal.mail import kinds as mail_kinds
+    mail_kinds.register(
+        app,
+        mail_kinds.MailKind("events", _l("Events: invitations, changes, reminders, messages"),
+                            essential=False, digestible=True),
+        mail_kinds.MailKind("event-answers", _l("Your answers to events: confirmations, seats, requests"),
+                            essential=True))
     register_labels(app, {name: Labels(enum.labels()) for name, enum in (
         ("event_states", EventState), ("rsvp_states", Status), ("visibilities", Visibility),
         ("request_states", RequestState))})
@@ -60,3 +67,7 @@ def init_app(app):
         navigation.NavItem(_l("Event invitations to approve"), navigation.coordinators, "events.approvals",
                            group="tools", order=15),
     )
+    from portal import dashboard
+    from portal.events import dashboard as events_dashboard
+
+    dashboard.register(app, "events", events_dashboard.items, order=30)

@@ -69,10 +69,10 @@ def decide(request, approve, by, note=""):
             queue_notice_to(request.requested_by, f"event-audience-{request.id}", _l(
                 "Approved: invitations to %(title)s", title=title),
                 [_l("A coordinator approved your request: %(count)d people have been invited.", count=made)],
-                link=link, link_label=_l("Open the event"))
+                link=link, link_label=_l("Open the event"), kind="event-answers")
         else:
             queue_notice_to(request.requested_by, f"event-audience-{request.id}", _l(
                 "Not approved: invitations to %(title)s", title=title),
                 [_l("A coordinator did not approve inviting this audience. Their reason:")], quote=request.note,
-                link=link, link_label=_l("Open the event"))
+                link=link, link_label=_l("Open the event"), kind="event-answers")
     return made

@@ -54,10 +54,12 @@ def _calendar_name(invitation):
 
 
 def _queue(invitation, key, subject, paragraphs, links=(), note="", attachments=(), online=False,
-           priority=PRIORITY_NORMAL):
+           priority=PRIORITY_NORMAL, kind="events"):
+    """Queue one mail about an event: of `kind` "events" (may be turned off), or "event-answers" for the answers
+    to a person's own reply (always sent)."""
     event = invitation.event
     return queue_mail(
-        invitation.email, "events/event", subject, language=invitation.language,
+        invitation.email, "events/event", subject, kind=kind, language=invitation.language,
         idempotency_key=f"event-{event.id}-{key}-{invitation.id}", attachments=attachments, priority=priority,
         name=invitation.display_name, event=event, paragraphs=paragraphs,
         links=list(links), note=note, online_url=event.online_url if online else "")
@@ -103,17 +105,19 @@ def tell_answer(invitation):
                                                                                      title=title),
                [_l("Your seat is confirmed. The calendar entry is attached.")], links=page,
                note=_l("Your check-in code: show it at the door."),
-               attachments=_ics(invitation, coming=True) + _for_the_door(invitation), online=True)
+               attachments=_ics(invitation, coming=True) + _for_the_door(invitation), online=True,
+               kind="event-answers")
     elif invitation.status == Status.WAITING:
         _queue(invitation, f"waiting-{invitation.answered_at.timestamp():.0f}",
                _l("On the waiting list: %(title)s", title=title),
                [waiting_message(invitation), _l("If a seat frees up, it is yours at once and we will tell you.")],
-               links=page)
+               links=page, kind="event-answers")
     else:
         _queue(invitation, f"{invitation.status.value}-{invitation.answered_at.timestamp():.0f}",
                _l("Your answer: %(title)s", title=title),
                [_l("We have your answer: %(answer)s. You can change it until %(deadline)s.",
-                   answer=invitation.status.label, deadline=_when(event.rsvp_deadline))], links=page)
+                   answer=invitation.status.label, deadline=_when(event.rsvp_deadline))], links=page,
+               kind="event-answers")
 
 
 def tell_promoted(invitation):
@@ -129,7 +133,7 @@ def tell_promoted(invitation):
                   (_l("Give the seat back"), mail_url("events.answer_link", token=answer_token(invitation),
                                                       reply="no"))],
            note=_l("Your check-in code: show it at the door."),
-           attachments=_ics(invitation, coming=True) + _for_the_door(invitation), online=True)
+           attachments=_ics(invitation, coming=True) + _for_the_door(invitation), online=True, kind="event-answers")
 
 
 def tell_changed(event, invitations):
@@ -165,7 +169,8 @@ def remind_coming(invitation):
     if _queued(key):
         return 0
     queue_mail(invitation.email, "events/event", _l("Tomorrow: %(title)s", title=event.title_in(invitation.language)),
-               language=invitation.language, idempotency_key=key, name=invitation.display_name, event=event,
+               kind="events", language=invitation.language, idempotency_key=key, name=invitation.display_name,
+               event=event,
                paragraphs=[_l("A reminder: you are coming to this event tomorrow. If you cannot come after all, "
                               "say so on its page so that your seat goes to someone else.")],
                links=[(_l("Open the event"), mail_url("events.show", event_id=event.id))], note="",
@@ -181,7 +186,8 @@ def remind_to_answer(invitation, token):
         return 0
     queue_mail(invitation.email, "events/event",
                _l("Please answer: %(title)s", title=event.title_in(invitation.language)),
-               language=invitation.language, idempotency_key=key, name=invitation.display_name, event=event,
+               kind="events", language=invitation.language, idempotency_key=key, name=invitation.display_name,
+               event=event,
                paragraphs=[_l("You have not answered this invitation yet. Answers close on %(deadline)s.",
                               deadline=_when(event.rsvp_deadline))],
                links=_answer_links(invitation, token), note="", online_url="")
@@ -195,7 +201,8 @@ def send_message(invitation, text, by, token=None):
     event = invitation.event
     queue_mail(invitation.email, "events/event",
                _l("Message about %(title)s", title=event.title_in(invitation.language)),
-               language=invitation.language, idempotency_key=f"event-{event.id}-message-{uuid.uuid4().hex}",
+               kind="events", language=invitation.language,
+               idempotency_key=f"event-{event.id}-message-{uuid.uuid4().hex}",
                name=invitation.display_name, event=event,
                paragraphs=[_l("%(name)s writes to the people invited:", name=by.name or by.email)], quote=text,
                links=_answer_links(invitation, token) if token else

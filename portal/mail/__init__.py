@@ -26,16 +26,24 @@ def _mailbox_in_debug(user):
 def init_app(app):
     """Register mail: the outbox commands, the development mailbox, the mail link builder, the outbox state names,
     the count of given-up messages, and the mailbox link."""
-    from portal import audit, navigation
+    from portal import audit, navigation, tokens
     from portal.i18n import Labels, register_labels
     from portal.mail.cli import outbox_cli
     from portal.mail.models import OutboxStatus
+    from portal.mail.preferences import TOKEN_PURPOSE
     from portal.mail.services import dead_message_count, mail_url
+    from portal.mail.unsubscribe import bp as unsubscribe_bp
     from portal.mail.views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(unsubscribe_bp)
+    tokens.register_purposes(app, TOKEN_PURPOSE)
     app.cli.add_command(outbox_cli)
     audit.register_actions(app, AUDIT_LABELS)
+    from portal.mail import kinds as mail_kinds
+    mail_kinds.register(
+        app,
+        mail_kinds.MailKind("announcements", _l("Announcements from the network"), essential=False, digestible=True))
     register_labels(app, {"outbox_status_labels": Labels(OutboxStatus.labels())})
     app.jinja_env.globals["mail_url"] = mail_url
     app.jinja_env.globals["dead_message_count"] = dead_message_count

@@ -7,14 +7,27 @@ from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.policy import SMTP, compat32
+from email.policy import SMTP, Compat32
 from email.utils import format_datetime, formataddr, parseaddr
 
 _SMTP_MAX_LINE = 998
 # Both policies end lines in CRLF (smtplib sends the bytes as given). cte_type="7bit": nothing needs 8BITMIME.
-# refold_source="none" only concerns headers set raw: the From header.
+# refold_source="none" only concerns headers set raw: the From header and the List-Unsubscribe link.
 _POLICY = SMTP.clone(cte_type="7bit", refold_source="none")
-_COMPAT32 = compat32.clone(linesep="\r\n")
+
+
+class _Compat32(Compat32):
+    """compat32, except that the List-Unsubscribe headers stay on one line: a link is not folded (it is ASCII,
+    far shorter than 998 characters)."""
+
+    def _fold(self, name, value, sanitize):
+        if name.lower().startswith("list-unsubscribe"):
+            return f"{name}: {value}{self.linesep}"
+        return super()._fold(name, value, sanitize)
+
+
+_COMPAT32 = _Compat32(linesep="\r\n")
+
 # Base64 bodies and headers on a Charset of our own: Flask-Mail registers utf-8 globally as 8bit, and Thai in 8bit
 # needs 8BITMIME and can run past 998 bytes a line. (A Thai character is three bytes; quoted-printable makes it nine.)
 _UTF8 = Charset("utf-8")
@@ -50,9 +63,13 @@ def build_message(message, sender, domain):
 
 
 def _plain_headers(message, domain):
-    return [("To", message.recipient), ("Date", format_datetime(message.created_at)),
-            ("Message-ID", message_id(message.idempotency_key, domain)), ("Auto-Submitted", "auto-generated"),
-            ("Content-Language", message.language)]
+    headers = [("To", message.recipient), ("Date", format_datetime(message.created_at)),
+               ("Message-ID", message_id(message.idempotency_key, domain)), ("Auto-Submitted", "auto-generated"),
+               ("Content-Language", message.language)]
+    if message.unsubscribe_url:  # non-essential mail only: a one-click unsubscribe (RFC 8058)
+        headers += [("List-Unsubscribe", f"<{message.unsubscribe_url}>"),
+                    ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
+    return headers
 
 
 # Most mail has no attachment. For it, the email package's compat32 API (email.mime, what Flask-Mail builds with)
@@ -92,5 +109,8 @@ def _build_email_message(message, sender, encoded_sender, domain):
     # After the content: set_content drops, and add_alternative and add_attachment move into a part, every
     # Content-* header (Content-Language included).
     for name, value in _plain_headers(message, domain):
-        mail[name] = value
+        if name.startswith("List-Unsubscribe"):
+            mail.set_raw(name, value)  # as written: the policy would fold a long link into encoded words
+        else:
+            mail[name] = value
     return mail.as_bytes()

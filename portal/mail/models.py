@@ -43,6 +43,10 @@ class OutboxMessage(db.Model):
     priority: Mapped[int] = mapped_column(sa.SmallInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the worker needs for the List-Unsubscribe headers: the kind of mail, and for a kind a person may turn
+    # off, the signed link that turns it off (none on essential mail).
+    kind: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    unsubscribe_url: Mapped[str | None] = mapped_column(sa.String(1000))
 
     attachments: Mapped[list["OutboxAttachment"]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id"
@@ -64,3 +68,21 @@ class OutboxAttachment(db.Model):
     data: Mapped[bytes] = mapped_column(sa.LargeBinary)
 
     message: Mapped[OutboxMessage] = relationship(back_populates="attachments")
+
+
+class MailPreference(db.Model):
+    """A person's choice for one kind of mail, keyed by their address (normalised): "off" (later also "digest").
+    No row: the kind is on. Essential kinds have none."""
+
+    __tablename__ = "mail_preference"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(sa.String(254))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    choice: Mapped[str] = mapped_column(sa.String(10))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("address", "kind"),)
+
+    def __repr__(self):
+        return f"<MailPreference {self.address} {self.kind} {self.choice}>"

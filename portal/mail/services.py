@@ -11,6 +11,7 @@ from portal.audit.services import record
 from portal.db import fetch_page, utcnow
 from portal.extensions import db
 from portal.i18n import in_language
+from portal.mail import kinds, preferences
 from portal.mail.models import OutboxAttachment, OutboxMessage, OutboxStatus
 
 
@@ -50,18 +51,22 @@ def render_mail(template, subject, language, **context):
 PRIORITY_BULK, PRIORITY_NORMAL, PRIORITY_URGENT = -1, 0, 10
 
 
-def queue_mail(to, template, subject, language="th", attachments=(), idempotency_key=None, priority=PRIORITY_NORMAL,
-               **context):
-    """Add one message to the outbox in the current transaction and return it.
+def queue_mail(to, template, subject, *, kind, language="th", attachments=(), idempotency_key=None,
+               priority=PRIORITY_NORMAL, **context):
+    """Add one message to the outbox in the current transaction and return it, or None when the recipient turned
+    this `kind` of mail off.
 
-    `subject` may be a lazy string; it is rendered in `language`. `attachments` are (filename, content type,
-    bytes) triples. A second call with the same `idempotency_key` returns the first message instead of a new one.
-    The worker delivers higher `priority` first (PRIORITY_URGENT for alerts).
+    `kind` is a registered kind (portal.mail.kinds). `subject` may be a lazy string; it is rendered in `language`.
+    `attachments` are (filename, content type, bytes) triples. A second call with the same `idempotency_key` returns
+    the first message instead of a new one. The worker delivers higher `priority` first (PRIORITY_URGENT for alerts).
     """
+    kinds.get(kind)  # an unregistered kind fails here, on every path
     if idempotency_key is not None:
         existing = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.idempotency_key == idempotency_key))
         if existing is not None:
             return existing
+    if preferences.opted_out(kind, [to]):
+        return None
     subject_text, text, html = render_mail(template, subject, language, **context)
     message = OutboxMessage(
         recipient=to,
@@ -70,27 +75,40 @@ def queue_mail(to, template, subject, language="th", attachments=(), idempotency
         body_html=html,
         language=language,
         idempotency_key=idempotency_key or uuid.uuid4().hex, priority=priority,
+        kind=kind, unsubscribe_url=_unsubscribe_url(to, kind, language),
         attachments=[OutboxAttachment(filename=f, content_type=t, data=d) for f, t, d in attachments],
     )
     db.session.add(message)
     return message
 
 
-def queue_many(template, subject, recipients, idempotency_prefix=None, priority=PRIORITY_NORMAL, **context):
+def _unsubscribe_url(address, kind, language):
+    if kinds.get(kind).essential:
+        return None
+    return mail_url("unsubscribe.confirm", token=preferences.unsubscribe_token(address, kind, language))
+
+
+def queue_many(template, subject, recipients, *, kind, idempotency_prefix=None, priority=PRIORITY_NORMAL, **context):
     """Queue one message per recipient in a single statement and return how many were queued.
 
     `recipients` are (address, language, extra context) triples; each mail is rendered in full for its recipient.
-    For broadcasts: no attachments, no per-message objects, one INSERT for the lot.
+    Recipients who turned this `kind` of mail off are left out (one query for the lot). For broadcasts: no
+    attachments, no per-message objects, one INSERT for the lot.
     """
     now = utcnow()
     prefix = idempotency_prefix or uuid.uuid4().hex
+    recipients = list(recipients)
+    skipped = preferences.opted_out(kind, [address for address, _, _ in recipients])
     rows = []
     for address, language, extra in recipients:
+        if address in skipped:
+            continue
         subject_text, text, html = render_mail(template, subject, language, **context, **extra)
         rows.append({
             "recipient": address, "subject": subject_text, "body_text": text, "body_html": html,
             "language": language, "status": OutboxStatus.QUEUED, "attempts": 0, "next_attempt_at": now,
-            "created_at": now, "idempotency_key": f"{prefix}:{address}", "priority": priority,
+            "created_at": now, "idempotency_key": f"{prefix}:{address}", "priority": priority, "kind": kind,
+            "unsubscribe_url": _unsubscribe_url(address, kind, language),
         })
     if rows:
         # A Core INSERT in the session's transaction: the ORM's bulk path adds ~30 µs a row for nothing used here.
@@ -163,15 +181,16 @@ def dead_message_count():
     )
 
 
-def queue_notice(to, name, language, key, subject, paragraphs, quote="", items=(), link=None, link_label=""):
-    """Queue one message in the shared notice layout (templates/mail/notice): a greeting, paragraphs, an optional
-    quoted reason or question, an optional list and an optional button."""
-    return queue_mail(to, "notice", subject, language=language, idempotency_key=key,
+def queue_notice(to, name, language, key, subject, paragraphs, quote="", items=(), link=None, link_label="", *,
+                 kind):
+    """Queue one message of `kind` in the shared notice layout (templates/mail/notice): a greeting, paragraphs, an
+    optional quoted reason or question, an optional list and an optional button."""
+    return queue_mail(to, "notice", subject, kind=kind, language=language, idempotency_key=key,
                       greeting=_l("Dear %(name)s,", name=name), paragraphs=paragraphs, quote=quote, items=list(items),
                       link=link, link_label=link_label)
 
 
-def queue_notice_to(user, key, subject, paragraphs, **parts):
-    """A notice to a portal user, in their language (`key` is made unique per person)."""
+def queue_notice_to(user, key, subject, paragraphs, *, kind, **parts):
+    """A notice of `kind` to a portal user, in their language (`key` is made unique per person)."""
     return queue_notice(user.email, user.name or user.email, user.language, f"{key}-to-{user.id}", subject,
-                        paragraphs, **parts)
+                        paragraphs, kind=kind, **parts)

@@ -109,7 +109,7 @@ def load_demo():
     queue_many(
         "main/announcement", _l("Welcome to the PR Network Portal"),
         [(user.email, user.language or "th", {"name": user.name}) for user in people],
-        idempotency_prefix="demo-welcome",
+        kind="announcements", idempotency_prefix="demo-welcome",
         message=_l("The demo network is ready: twelve organisations from every region are waiting for you."),
     )
     db.session.flush()
@@ -159,11 +159,11 @@ def _undeliverable_mail():
     """Two messages the portal could not deliver: one given up after a mail outage, one refused for good. The
     coordinator sees the notice on every page and sends them again from the undeliverable mail page."""
     dead = queue_mail("pr@isan-news.example", "main/announcement", _l("Welcome to the PR Network Portal"),
-                      name="อีสานนิวส์ทีวี", message=_l("The demo network is ready."))
+                      kind="announcements", name="อีสานนิวส์ทีวี", message=_l("The demo network is ready."))
     dead.status, dead.attempts = OutboxStatus.DEAD, 8
     dead.last_error = "421 4.4.2 mail.isan-news.example: connection timed out"
     refused = queue_mail("no-such-person@songkhla-port.example", "main/announcement",
-                         _l("Welcome to the PR Network Portal"), name="การท่าเรือสงขลา",
+                         _l("Welcome to the PR Network Portal"), kind="announcements", name="การท่าเรือสงขลา",
                          message=_l("The demo network is ready."))
     refused.status, refused.attempts = OutboxStatus.FAILED, 1
     refused.last_error = "550 5.1.1 <no-such-person@songkhla-port.example>: recipient address rejected"

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, request, session
 from flask_login import current_user
 
+from portal import dashboard
 from portal.db import utcnow
 from portal.extensions import db
 from portal.htmx import render
@@ -15,7 +16,10 @@ bp = Blueprint("main", __name__)
 
 @bp.get("/")
 def home():
-    """Show the public home page of the network."""
+    """A person's home base once logged in (what needs them, what is coming, what happened lately); the network's
+    public page for visitors."""
+    if current_user.is_authenticated:
+        return render("main/dashboard.html", board=dashboard.for_user(current_user), now=utcnow())
     return render("main/home.html", now=utcnow())
 
 

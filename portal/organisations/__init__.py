@@ -71,6 +71,12 @@ def init_app(app):
     app.register_blueprint(invitations_bp)
     tokens.register_purposes(app, "invitation")
     audit.register_actions(app, AUDIT_LABELS)
+    from portal.mail import kinds as mail_kinds
+    mail_kinds.register(
+        app,
+        mail_kinds.MailKind("invitations", _l("Invitations to join an organisation"), essential=True),
+        mail_kinds.MailKind("membership", _l("Your organisation: changes by coordinators, suspension"),
+                            essential=False))
     register_labels(app, {name: Labels(enum.labels()) for name, enum in (
         ("role_names", Role), ("sector_names", Sector), ("region_names", Region), ("channel_names", Channel),
         ("visibility_names", Visibility), ("organisation_states", OrgStatus), ("invitation_states", InvitationState),
@@ -91,3 +97,7 @@ def init_app(app):
         navigation.NavItem(_l("My organisations"), _members, links=_my_organisations, order=20),
         navigation.NavItem(_l("Invitations"), may_manage_invitations, "invitations.index", order=30),
     )
+    from portal import dashboard
+    from portal.organisations import dashboard as organisations_dashboard
+
+    dashboard.register(app, "organisations", organisations_dashboard.items, order=50)

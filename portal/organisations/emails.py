@@ -11,7 +11,7 @@ def send_invitation(invitation, token):
     """Invite a person to set up their account in an organisation."""
     inviter = invitation.invited_by
     queue_mail(
-        invitation.email, "organisations/invitation", _l("Invitation to the PR Network Portal"),
+        invitation.email, "organisations/invitation", _l("Invitation to the PR Network Portal"), kind="invitations",
         language=invitation.language,
         idempotency_key=f"invitation-{invitation.id}-{invitation.nonce}",
         invitation=invitation, inviter_name=inviter.name if inviter else "",
@@ -23,7 +23,7 @@ def _to_admins(admins, organisation, subject, paragraphs, key, quote=""):
     for admin in admins:
         queue_notice_to(admin, f"organisation-{organisation.id}-{key}", subject, paragraphs, quote=quote,
                    link=mail_url("organisations.profile", slug=organisation.slug),
-                   link_label=_l("Open the organisation profile"))
+                   link_label=_l("Open the organisation profile"), kind="membership")
 
 
 def notify_admins_of_coordinator_edit(organisation, coordinator, section, admins):

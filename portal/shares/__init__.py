@@ -28,5 +28,13 @@ def init_app(app):
 
     app.register_blueprint(bp)
     audit.register_actions(app, AUDIT_LABELS)
+    from portal.mail import kinds as mail_kinds
+    mail_kinds.register(
+        app,
+        mail_kinds.MailKind("shares", _l("Share requests"), essential=False, digestible=True))
     register_labels(app, {"share_replies": Labels(ShareReply.labels())})
     navigation.add(app, navigation.NavItem(_l("Share requests"), _members, "shares.index", order=17))
+    from portal import dashboard
+    from portal.shares import dashboard as shares_dashboard
+
+    dashboard.register(app, "shares", shares_dashboard.items, order=40)

@@ -36,7 +36,7 @@ def tell_organisations_asked(share):
             until = format_date(share.relevant_until, "long")
         mailed += queue_many(
             "shares/request", _l("Please share: %(headline)s", headline=share.headline_in(language)), recipients,
-            idempotency_prefix=f"share-{share.id}", priority=PRIORITY_BULK, link=link, links=list(share.links or []),
+            kind="shares", idempotency_prefix=f"share-{share.id}", priority=PRIORITY_BULK, link=link, links=list(share.links or []),
             poster=share.organisation.name_in(language), headline=share.headline_in(language),
             message=share.message_in(language), until=until)
     return mailed
@@ -53,4 +53,4 @@ def tell_hidden(share):
         [_l("A network coordinator hid your share request \"%(headline)s\": only your organisation and the "
             "coordinators see it now. The reason given:", headline=headline)],
         quote=share.hidden_reason, link=mail_url("shares.show", share_id=share.id),
-        link_label=_l("Open the request"))
+        link_label=_l("Open the request"), kind="shares")

@@ -34,7 +34,7 @@ TEXT = "# ข้อตกลง\n\n1. แบ่งปัน**ข่าวสา�
 PAGES = {
     None: ["/", "/login", "/apply", "/organisations", "/password/reset", "/organisations/listed", "/verify",
            "/verify?number=AGR-2569-0000-1-000000"],
-    "admin@home.example": ["/directory", "/directory?q=ประชาสัมพันธ์", "/organisations/home",
+    "admin@home.example": ["/", "/directory", "/directory?q=ประชาสัมพันธ์", "/organisations/home",
                            "/organisations/home/about/edit", "/organisations/home/channels/edit", "/account",
                            "/invitations", "/agreements", "/agreements/1", "/agreements/1/versions/1/sign",
                            "/agreements/2/versions/1/certificate", "/agreements/3/draft", "/agreements/3/publish",
@@ -42,7 +42,7 @@ PAGES = {
                            "/events/1/check-in", "/account/calendar", "/alerts", "/alerts/new", "/alerts/1", "/shares",
                            "/shares/new", "/shares/1"],
     "admin@listed.example": ["/shares", "/shares/1"],
-    "coordinator@network.example": ["/shares", "/shares/1", "/alerts/1", "/alerts/new", "/events/approvals", "/admin/applications", "/admin/people", "/admin/audit", "/admin/outbox",
+    "coordinator@network.example": ["/", "/shares", "/shares/1", "/alerts/1", "/alerts/new", "/events/approvals", "/admin/applications", "/admin/people", "/admin/audit", "/admin/outbox",
                                     "/dev/mailbox/"],
 }
 
@@ -65,8 +65,8 @@ def test_the_portal_s_pages_have_no_accessibility_violations(make_live_server, n
             "th", name_th="ชมรมสื่อมวลชนแพร่", sector="media", region="north", province="แพร่",
             applicant_name="ผู้สมัคร", applicant_position="ประธาน", applicant_email="applicant@phrae.example",
             motivation="อยากร่วมงาน", description="ชมรม"))
-        queue_mail("someone@member.example", "main/announcement", "ประกาศ", name="สมชาย", message="ข้อความ")
-        given_up = queue_mail("gone@member.example", "main/announcement", "ประกาศ", name="สมชาย", message="ข้อความ")
+        queue_mail("someone@member.example", "main/announcement", "ประกาศ", name="สมชาย", message="ข้อความ", kind="announcements")
+        given_up = queue_mail("gone@member.example", "main/announcement", "ประกาศ", name="สมชาย", message="ข้อความ", kind="announcements")
         db.session.flush()
         given_up.status, given_up.attempts, given_up.last_error = OutboxStatus.DEAD, 8, "451 4.3.0 Try again later"
         db.session.flush()

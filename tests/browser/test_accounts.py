@@ -19,7 +19,6 @@ from tests.support.factories import make_org, make_user
 
 pytestmark = pytest.mark.browser
 
-THAI_HEADING = "พอร์ทัลสมาชิกเครือข่ายประชาสัมพันธ์"
 WRONG_LOGIN = "อีเมลหรือรหัสผ่านไม่ถูกต้อง"
 
 
@@ -89,7 +88,7 @@ def test_coordinator_invites_a_person_who_sets_up_their_account(page, new_page, 
     expect(invited.locator(".flash-success")).to_have_text(
         f"ยินดีต้อนรับสู่พอร์ทัลสมาชิกเครือข่ายประชาสัมพันธ์ในนาม {organisation_name}")
     expect(nav(invited).get_by_role("link", name="สมชาย ใจดี")).to_be_visible()
-    expect(invited.get_by_role("heading", level=1)).to_have_text(THAI_HEADING)
+    expect(invited.get_by_role("heading", level=1)).to_have_text("สวัสดีคุณ สมชาย ใจดี")  # their home base
     screenshot(invited, "4-welcome")
     with server.app.app_context():
         user = db.session.scalar(db.select(User).filter_by(email="somchai.j@example.org"))
@@ -101,7 +100,7 @@ def test_coordinator_invites_a_person_who_sets_up_their_account(page, new_page, 
     # English, then log out and in again with the new password.
     invited.get_by_role("button", name="English").click()
     expect(invited.locator("html")).to_have_attribute("lang", "en")
-    expect(invited.get_by_role("heading", level=1)).to_have_text("PR Network Portal")
+    expect(invited.get_by_role("heading", level=1)).to_have_text("Hello, สมชาย ใจดี")
     nav(invited).get_by_role("button", name="Log out").click()
     expect(invited.locator(".flash-success")).to_have_text("You have logged out.")
     expect(nav(invited).get_by_role("link", name="สมชาย ใจดี")).to_have_count(0)

@@ -15,7 +15,7 @@ def mailbox(app):
         member = make_user("member@network.example")
         message = queue_mail("somchai@member.example", "main/announcement", "ประกาศ <b>สำคัญ</b>", name="สมชาย",
                              message='<script>alert("x")</script> ขอเชิญประชุม',
-                             attachments=[("agenda.txt", "text/plain", "วาระการประชุม".encode())])
+                             attachments=[("agenda.txt", "text/plain", "วาระการประชุม".encode())], kind="announcements")
         db.session.commit()
         worker.deliver_batch()
         return {"coordinator": coordinator.get_id(), "member": member.get_id(), "message_id": message.id,

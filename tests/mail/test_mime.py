@@ -29,7 +29,7 @@ WITH_AND_WITHOUT = pytest.mark.parametrize("attachments", [[ATTACHMENT], []], id
 
 def queue_thai_mail(attachments, message=LONG_LINE, key="event-7-invite-somchai"):
     return queue_mail("somchai@member.example", "main/announcement", SUBJECT, language="th", idempotency_key=key,
-                      name="สมชาย ใจดี", message=message, attachments=attachments)
+                      name="สมชาย ใจดี", message=message, attachments=attachments, kind="announcements")
 
 
 def check_wire_format(raw):
@@ -104,7 +104,7 @@ def test_a_message_keeps_its_message_id_from_one_attempt_to_the_next(smtp_app, s
 def outbox_row(attachments, **values):
     row = dict(subject=SUBJECT, recipient="somchai@member.example", language="th", idempotency_key="k",
                created_at=datetime(2026, 11, 23, 7, 30, tzinfo=UTC), body_text="เรียน คุณสมชาย\n\nขอเชิญประชุม",
-               body_html="<p>ขอเชิญประชุม</p>",
+               body_html="<p>ขอเชิญประชุม</p>", unsubscribe_url="http://portal.test/mail/unsubscribe/" + "t" * 150,
                attachments=[SimpleNamespace(filename=f, content_type=t, data=d) for f, t, d in attachments])
     return SimpleNamespace(**{**row, **values})
 
@@ -112,7 +112,8 @@ def outbox_row(attachments, **values):
 def seen_by_the_receiver(data):
     message = email.message_from_bytes(data, policy=email.policy.default)
     headers = {name: str(message[name]) for name in
-               ("Subject", "From", "To", "Date", "Message-ID", "Content-Language", "Auto-Submitted", "MIME-Version")}
+               ("Subject", "From", "To", "Date", "Message-ID", "Content-Language", "Auto-Submitted", "MIME-Version",
+                "List-Unsubscribe", "List-Unsubscribe-Post")}
     bodies = [(part.get_content_type(), part["Content-Transfer-Encoding"], part.get_content().rstrip("\r\n"))
               for part in (message.get_body((kind,)) for kind in ("plain", "html"))]
     return headers, bodies

@@ -28,7 +28,8 @@ THAI_BODY = "ขอเชิญผู้แทนองค์กรสมาช�
 
 def queue_announcement(to, language="th", key=None, **extra):
     return queue_mail(to, "main/announcement", THAI_SUBJECT if language == "th" else "Network meeting",
-                      language=language, idempotency_key=key, name="สมชาย ใจดี", message=THAI_BODY, **extra)
+                      kind="announcements", language=language, idempotency_key=key, name="สมชาย ใจดี",
+                      message=THAI_BODY, **extra)
 
 
 def statuses():
@@ -214,7 +215,7 @@ def _run_worker(database_url, smtp, **env):
 def test_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(app, smtp, database_url):
     with app.app_context():
         queue_many("main/announcement", "ประกาศ", [(f"m{n}@member.example", "th", {"name": f"คุณ {n}"}) for n in range(30)],
-                   message=THAI_BODY)
+                   message=THAI_BODY, kind="announcements")
         db.session.commit()
 
     victim = {}
@@ -252,7 +253,7 @@ def test_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(app, smtp,
 def test_two_workers_deliver_a_thousand_messages_without_duplicates(app, smtp, database_url):
     with app.app_context():
         queue_many("main/announcement", "ประกาศ", [(f"m{n}@member.example", "th", {"name": f"คุณ {n}"}) for n in range(1000)],
-                   message=THAI_BODY)
+                   message=THAI_BODY, kind="announcements")
         db.session.commit()
     workers = [_run_worker(database_url, smtp, OUTBOX_BATCH_SIZE=25) for _ in range(2)]
     outputs = [w.communicate(timeout=120) for w in workers]
@@ -397,7 +398,7 @@ def test_the_worker_rides_out_its_database_connections_being_cut(app, smtp, data
 
     with app.app_context():
         queue_many("main/announcement", "ประกาศ", [(f"m{n}@member.example", "th", {"name": f"คุณ {n}"})
-                                                    for n in range(300)], message=THAI_BODY)
+                                                    for n in range(300)], message=THAI_BODY, kind="announcements")
         db.session.commit()
     cuts = []
 
@@ -417,7 +418,7 @@ def test_the_worker_rides_out_its_database_connections_being_cut(app, smtp, data
         with app.app_context():
             db.engine.dispose()  # the cuts took the test's own pooled connections too
             queue_many("main/announcement", "ประกาศ", [(f"late{n}@member.example", "th", {"name": f"คุณ {n}"})
-                                                        for n in range(20)], message=THAI_BODY)
+                                                        for n in range(20)], message=THAI_BODY, kind="announcements")
             db.session.commit()
         wait_for(lambda: rows_sent() == 320, "the 20 queued after the idle cut sent")
         assert process.poll() is None, "the worker is still running"

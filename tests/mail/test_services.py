@@ -21,12 +21,12 @@ def test_a_broadcast_is_each_recipients_own_mail_queued_in_one_statement(app_ctx
     sa.event.listen(db.engine, "before_execute", record)
     try:
         queued = queue_many("main/announcement", "ประกาศ", recipients, idempotency_prefix="p",
-                            message="ข้อความ <b>ถึงทุกคน</b>")
+                            message="ข้อความ <b>ถึงทุกคน</b>", kind="announcements")
     finally:
         sa.event.remove(db.engine, "before_execute", record)
     db.session.commit()
     assert queued == len(recipients)
-    assert [type(s) for s in statements] == [sa.Insert], "one INSERT for the lot"
+    assert [type(s) for s in statements] == [sa.Select, sa.Insert], "one look at who opted out, one INSERT for the lot"
     stored = {m.recipient: m for m in db.session.scalars(sa.select(OutboxMessage))}
     assert len(stored) == len(recipients)
     for address, language, extra in recipients:

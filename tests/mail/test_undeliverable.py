@@ -18,7 +18,7 @@ from tests.support.factories import log_in, make_user
 def undeliverable(to, status=OutboxStatus.DEAD, attempts=8, age=timedelta(minutes=5),
                   error="451 4.3.0 Try again later"):
     """Queue a message and leave it as the worker would have: given up (dead) or refused (failed)."""
-    message = queue_mail(to, "main/announcement", "ประกาศ", name="สมชาย", message="ขอเชิญประชุม")
+    message = queue_mail(to, "main/announcement", "ประกาศ", name="สมชาย", message="ขอเชิญประชุม", kind="announcements")
     db.session.flush()
     message.status, message.attempts, message.last_error = status, attempts, error
     message.created_at = message.next_attempt_at = utcnow() - age

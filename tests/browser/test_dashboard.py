@@ -1,0 +1,62 @@
+"""The home base in a real browser: a member logs in, lands on their dashboard, sees the invitation waiting, follows
+it, answers, and comes back to a smaller count; a coordinator sees the applications waiting and the oldest's age."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from portal.auth.services import find_user_by_email
+from portal.events import services as events
+from portal.extensions import db
+from tests.support.applications import make_application
+from tests.support.browser import log_in
+from tests.support.events import published_event
+from tests.support.network import PASSWORD, build_network
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(make_live_server):
+    return make_live_server()
+
+
+@pytest.fixture
+def live_server(server):
+    return server.url
+
+
+def test_a_member_lands_on_the_dashboard_answers_what_waits_and_sees_the_count_drop(server, new_page, screenshot):
+    app = server.app
+    network = build_network(app)
+    with app.app_context():
+        member = find_user_by_email(network["member"])
+        admin = find_user_by_email(network["org_admin"])
+        for title in ("สัมมนาการสื่อสารภาวะวิกฤต", "อบรมถ่ายภาพข่าว"):
+            events.invite(published_event(network, title_th=title), by=admin, user_ids=[member.id])
+        make_application()
+        db.session.commit()
+    page = new_page()
+    page.goto("/login")
+    log_in(page, network["member"], PASSWORD)
+    waiting = page.locator(".waiting-events-to_answer")
+    expect(waiting).to_contain_text("2 คำเชิญร่วมกิจกรรมที่รอคำตอบ")
+    screenshot(page, "member")
+    waiting.get_by_role("link").click()
+    page.get_by_role("link", name="อบรมถ่ายภาพข่าว").click()
+    page.get_by_label("เข้าร่วม", exact=True).check()
+    page.get_by_role("button", name="ส่งคำตอบ").click()
+    page.goto("/")
+    expect(page.locator(".waiting-events-to_answer")).to_contain_text("1 คำเชิญร่วมกิจกรรมที่รอคำตอบ")
+    coming = page.locator("section", has=page.locator("#coming-heading"))
+    expect(coming).to_contain_text("อบรมถ่ายภาพข่าว")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "member-phone")
+
+    coordinator = new_page()
+    coordinator.goto("/login")
+    log_in(coordinator, network["coordinator"], PASSWORD)
+    expect(coordinator.locator(".waiting-applications-pending")).to_contain_text(re.compile(r"1 ใบสมัครที่รอการพิจารณา"))
+    expect(coordinator.locator(".waiting-applications-pending")).to_contain_text("รายการเก่าสุดรอตั้งแต่")
+    screenshot(coordinator, "coordinator")
