@@ -49,6 +49,7 @@ from datetime import date, timedelta
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.web import (  # noqa: E402
+    INSTANCE,
     ROOT,
     USER_AGENT,
     Browser,
@@ -59,10 +60,13 @@ from bench.web import (  # noqa: E402
     logged_in_client,
     migrate,
     on_throwaway_postgres,
-    portal_env,
+    portal_app,
     tally,
     warm_up,
     wrk,
+)
+from bench.web import (
+    instance_env as env,
 )
 
 RESULTS = os.path.join(ROOT, "bench", "results", "agreements.json")
@@ -72,7 +76,6 @@ PARTIES, SIGNED = 500, 400
 SMALL_PARTIES, SMALL_SIGNED = 5, 4
 SIGNERS = 20
 SECONDS = int(os.environ.get("BENCH_SECONDS", 6))
-INSTANCE = {"path": None}  # set by main
 CONSENT = "ข้าพเจ้าได้อ่านข้อตกลงฉบับนี้ครบถ้วนและลงนามในนามขององค์กร ในฐานะผู้มีอำนาจลงนาม"
 SECTORS = ["government", "state_enterprise", "private", "academic", "ngo", "media"]
 REGIONS = [("bangkok_central", "กรุงเทพมหานคร"), ("north", "เชียงใหม่"), ("northeast", "ขอนแก่น"), ("east", "ชลบุรี"),
@@ -88,18 +91,8 @@ CHARTER_EN = "\n\n".join(["# Charter of the PR network", "The members of the net
 
 # Seeding, in-process, through the portal's services
 
-def env(database_url):
-    """bench.web.portal_env with the instance folder (where the development seal's key is made) in the run's temporary
-    folder, not the working tree's."""
-    return portal_env(database_url, PORTAL_INSTANCE_PATH=INSTANCE["path"])
 
 
-def portal_app(database_url):
-    """The portal on `database_url`, in this process, with the settings the gunicorn workers get."""
-    os.environ.update(env(database_url))
-    from portal import create_app
-
-    return create_app()
 
 
 def add_organisations(prefix, count, password_hash):

@@ -25,15 +25,19 @@ from datetime import timedelta
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.web import (  # noqa: E402
+    INSTANCE,
     ROOT,
     Gunicorn,
     count_queries,
     log_in,
     logged_in_client,
     migrate,
-    portal_env,
+    portal_app,
     warm_up,
     wrk,
+)
+from bench.web import (
+    instance_env as env,
 )
 
 RESULTS = os.path.join(ROOT, "bench", "results", "dashboard.json")
@@ -41,18 +45,10 @@ PASSWORD = "bench-password-2569"
 COORDINATOR = "coordinator@bench.example"
 EACH_LARGE, EACH_SMALL = 1000, 1
 SECONDS = int(os.environ.get("BENCH_SECONDS", 5))
-INSTANCE = {"path": None}
 
 
-def env(database_url):
-    return portal_env(database_url, PORTAL_INSTANCE_PATH=INSTANCE["path"])
 
 
-def portal_app(database_url):
-    os.environ.update(env(database_url))
-    from portal import create_app
-
-    return create_app()
 
 
 def seed(app, each):

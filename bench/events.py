@@ -53,6 +53,7 @@ from datetime import timedelta
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.web import (  # noqa: E402
+    INSTANCE,
     ROOT,
     USER_AGENT,
     Browser,
@@ -64,10 +65,13 @@ from bench.web import (  # noqa: E402
     migrate,
     on_throwaway_postgres,
     percentiles,
-    portal_env,
+    portal_app,
     tally,
     warm_up,
     wrk,
+)
+from bench.web import (
+    instance_env as env,
 )
 
 RESULTS = os.path.join(ROOT, "bench", "results", "events.json")
@@ -83,7 +87,6 @@ GOAL_SECONDS = 1.0  # the issue: the coordinator's invite request answers within
 # A git revision whose services.invite is timed too, on a copy of the same data (off by default: ~75 s for the
 # synchronous invite of 8b2e855^, which mailed everyone in the request): BENCH_EVENTS_COMPARE_REF=8b2e855^
 COMPARE_REF = os.environ.get("BENCH_EVENTS_COMPARE_REF", "")
-INSTANCE = {"path": None}  # set by main
 SECTORS = ["government", "state_enterprise", "private", "academic", "ngo", "media"]
 REGIONS = [("bangkok_central", "กรุงเทพมหานคร"), ("north", "เชียงใหม่"), ("northeast", "ขอนแก่น"), ("east", "ชลบุรี"),
            ("west", "กาญจนบุรี"), ("south", "สงขลา")]
@@ -93,17 +96,8 @@ ENGLISH_NAMES = ["Jane Smith", "John Carter", "Anna Lee", "Peter Brown"]
 
 # The portal in this process, and its data
 
-def env(database_url):
-    """bench.web.portal_env with the instance folder in the run's temporary folder."""
-    return portal_env(database_url, PORTAL_INSTANCE_PATH=INSTANCE["path"])
 
 
-def portal_app(database_url):
-    """The portal on `database_url`, in this process, with the settings the gunicorn workers get."""
-    os.environ.update(env(database_url))
-    from portal import create_app
-
-    return create_app()
 
 
 def event_values(title, capacity=None):

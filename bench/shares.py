@@ -25,15 +25,19 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.web import (  # noqa: E402
+    INSTANCE,
     ROOT,
     Gunicorn,
     count_queries,
     log_in,
     logged_in_client,
     migrate,
-    portal_env,
+    portal_app,
     warm_up,
     wrk,
+)
+from bench.web import (
+    instance_env as env,
 )
 
 RESULTS = os.path.join(ROOT, "bench", "results", "shares.json")
@@ -41,20 +45,12 @@ PASSWORD = "bench-password-2569"
 POSTER = "poster@bench.example"
 LARGE, SMALL = (500, 300, 100, 250), (5, 2, 2, 2)  # organisations, will share, can't, reported a link
 SECONDS = int(os.environ.get("BENCH_SECONDS", 5))
-INSTANCE = {"path": None}  # set by main
 REGIONS = ["bangkok_central", "north", "northeast", "east", "west", "south"]
 SECTORS = ["government", "state_enterprise", "private", "academic", "ngo", "media"]
 
 
-def env(database_url):
-    return portal_env(database_url, PORTAL_INSTANCE_PATH=INSTANCE["path"])
 
 
-def portal_app(database_url):
-    os.environ.update(env(database_url))
-    from portal import create_app
-
-    return create_app()
 
 
 def seed(app, sizes, tag):

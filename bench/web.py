@@ -40,6 +40,22 @@ def portal_env(database_url, **extra):
     return env
 
 
+INSTANCE = {"path": None}  # the run's instance folder (where the development seal's key is made): set by each main
+
+
+def instance_env(database_url, **extra):
+    """portal_env with the instance folder in the run's temporary folder, not the working tree's."""
+    return portal_env(database_url, PORTAL_INSTANCE_PATH=INSTANCE["path"], **extra)
+
+
+def portal_app(database_url):
+    """The portal on `database_url`, in this process, with the settings the gunicorn workers get."""
+    os.environ.update(instance_env(database_url))
+    from portal import create_app
+
+    return create_app()
+
+
 def migrate(database_url):
     subprocess.run([sys.executable, "-m", "flask", "db", "upgrade"], env=portal_env(database_url), cwd=ROOT,
                    check=True, capture_output=True)

@@ -11,7 +11,7 @@ from portal.events.models import Invitation, Reply
 from portal.extensions import db
 from tests.support.events import invite_members, published_event
 from tests.support.mail import mail_subjects
-from tests.support.web import client_as, csrf
+from tests.support.web import client_as, csrf, statements_of
 
 
 def people_of(event_id):
@@ -71,19 +71,6 @@ def test_the_host_writes_to_the_groups_chosen_and_downloads_the_list(app, networ
     member = client_as(app, network["member"])
     assert member.get(f"/events/{event_id}/attendees.csv").status_code == 403
 
-
-def statements_of(client, path):
-    statements = []
-
-    def on_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", on_execute)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", on_execute)
-    return len(statements)
 
 
 def test_the_host_s_page_runs_the_same_queries_for_3_and_300_invitees_and_pages_the_list(app, network):

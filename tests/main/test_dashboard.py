@@ -3,8 +3,6 @@ happened lately, in a constant number of queries whatever the counts; visitors k
 
 import re
 
-import sqlalchemy as sa
-
 from portal.alerts import services as alerts
 from portal.auth.services import find_user_by_email
 from portal.extensions import db
@@ -14,7 +12,7 @@ from tests.support.agreements import cooperation
 from tests.support.applications import make_application
 from tests.support.events import invite_members, published_event
 from tests.support.shares import posted_request
-from tests.support.web import client_as
+from tests.support.web import client_as, statements_of
 
 
 def waiting(page):
@@ -22,20 +20,6 @@ def waiting(page):
     return {kind: int(count) for kind, count in re.findall(
         r'<li class="waiting-([\w-]+)"><a href="[^"]*"><strong class="count">(\d+)</strong>', page)}
 
-
-def statements_of(client, path):
-    statements = []
-
-    def on_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", on_execute)
-    try:
-        response = client.get(path)
-        assert response.status_code == 200
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", on_execute)
-    return len(statements)
 
 
 def fill(app, network, n, start=0):

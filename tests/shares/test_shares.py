@@ -19,7 +19,7 @@ from tests.support.mail import last_mail
 from tests.support.network import PASSWORD
 from tests.support.race import race
 from tests.support.shares import HEADLINE, png_bytes, posted_request, request_values
-from tests.support.web import client_as, csrf
+from tests.support.web import client_as, csrf, statements_of
 
 
 def form(**values):
@@ -204,19 +204,6 @@ def test_answer_and_report_swap_the_answer_block_for_htmx_and_radio_needs_only_a
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ShareReport)) == 2
 
-
-def statements_of(client, path):
-    statements = []
-
-    def on_execute(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", on_execute)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", on_execute)
-    return len(statements)
 
 
 def answered_by(count, share, network):

@@ -35,3 +35,21 @@ def post(client, path, data=None, page=None):
 def without_tokens(page):
     """A page with its CSRF tokens blanked: they differ from one page to the next."""
     return re.sub(r"[\w-]{20,}\.[\w-]+\.[\w-]+", "TOKEN", page)
+
+
+def statements_of(client, path):
+    """How many SQL statements a GET of `path` sends (it must answer 200): for the "same queries whatever the
+    counts" tests."""
+    import sqlalchemy as sa
+
+    statements = []
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", on_execute)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", on_execute)
+    return len(statements)
