@@ -60,3 +60,25 @@ def test_a_member_lands_on_the_dashboard_answers_what_waits_and_sees_the_count_d
     expect(coordinator.locator(".waiting-applications-pending")).to_contain_text(re.compile(r"1 ใบสมัครที่รอการพิจารณา"))
     expect(coordinator.locator(".waiting-applications-pending")).to_contain_text("รายการเก่าสุดรอตั้งแต่")
     screenshot(coordinator, "coordinator")
+
+
+def test_on_a_phone_the_navigation_folds_behind_a_menu_that_opens_and_closes(server, new_page, screenshot):
+    network = build_network(server.app)
+    page = new_page(viewport={"width": 390, "height": 844})
+    page.goto("/login")
+    log_in(page, network["member"], PASSWORD)
+    menu = page.get_by_text("เมนู", exact=True)
+    agreements = page.get_by_role("link", name="ข้อตกลง", exact=True)
+    expect(menu).to_be_visible()
+    expect(agreements).to_be_hidden()
+    header = page.locator("header").bounding_box()
+    assert header["height"] < 844 / 5, header  # the header no longer takes a third of the screen
+    screenshot(page, "menu-closed")
+    menu.click()
+    expect(agreements).to_be_visible()
+    screenshot(page, "menu-open")
+    menu.click()
+    expect(agreements).to_be_hidden()
+    page.set_viewport_size({"width": 1280, "height": 800})  # on a desk: no menu button, the links in the bar
+    expect(menu).to_be_hidden()
+    expect(agreements).to_be_visible()
