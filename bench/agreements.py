@@ -50,7 +50,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.web import (  # noqa: E402
     INSTANCE,
+    REGIONS,
     ROOT,
+    SECTORS,
     USER_AGENT,
     Browser,
     Gunicorn,
@@ -77,9 +79,6 @@ SMALL_PARTIES, SMALL_SIGNED = 5, 4
 SIGNERS = 20
 SECONDS = int(os.environ.get("BENCH_SECONDS", 6))
 CONSENT = "ข้าพเจ้าได้อ่านข้อตกลงฉบับนี้ครบถ้วนและลงนามในนามขององค์กร ในฐานะผู้มีอำนาจลงนาม"
-SECTORS = ["government", "state_enterprise", "private", "academic", "ngo", "media"]
-REGIONS = [("bangkok_central", "กรุงเทพมหานคร"), ("north", "เชียงใหม่"), ("northeast", "ขอนแก่น"), ("east", "ชลบุรี"),
-           ("west", "กาญจนบุรี"), ("south", "สงขลา")]
 CHARTER_TH = "\n\n".join(["# กฎบัตรเครือข่ายประชาสัมพันธ์", "สมาชิกเครือข่ายตกลงร่วมกันดังต่อไปนี้"] + [
     f"## ข้อ {n}\n\nสมาชิกจะ**แบ่งปันข่าวสาร**ที่ถูกต้องและทันเวลา ช่วยเหลือกันในยามวิกฤต และเคารพข้อมูลส่วนบุคคล"
     f"\n\n- ประสานงานผ่านผู้ประสานงานเครือข่าย\n- แจ้งการเปลี่ยนแปลงผู้ติดต่อภายใน 30 วัน" for n in range(1, 11)])

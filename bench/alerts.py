@@ -51,16 +51,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from bench.outbox import SENDER, make_app, migrate, portal_env  # noqa: E402
-from bench.web import free_port  # noqa: E402
+from bench.web import free_port, seed_members  # noqa: E402
 
 RESULTS = os.path.join(ROOT, "bench", "results", "alerts.json")
 COORDINATOR = "coordinator@bench.example"
 BULK_PREFIX, WARM_PREFIX = "bulk", "warm"  # the sink counts recipients starting with these apart from the alert's
-SECTORS = ["government", "state_enterprise", "private", "academic", "ngo", "media"]
-REGIONS = [("bangkok_central", "กรุงเทพมหานคร"), ("north", "เชียงใหม่"), ("northeast", "ขอนแก่น"), ("east", "ชลบุรี"),
-           ("west", "กาญจนบุรี"), ("south", "สงขลา")]
-THAI_NAMES = ["สมชาย ใจดี", "สมหญิง รักงาน", "ประเสริฐ มั่นคง", "วิไลวรรณ ศรีสุข", "ธนากร พัฒนา", "กมลชนก แสงทอง"]
-ENGLISH_NAMES = ["Jane Smith", "John Carter", "Anna Lee", "Peter Brown"]
 ALERT = {
     "title_th": "แจ้งเตือนด่วน: น้ำท่วมฉับพลันในพื้นที่ภาคเหนือ งดการเดินทางเข้าพื้นที่",
     "title_en": "Urgent: flash floods in the North, do not travel to the area",
@@ -215,49 +210,13 @@ def wait_until(condition, worker, timeout, what):
 # --- the data -----------------------------------------------------------------------------------------------------
 
 def seed(app, organisations, per_organisation):
-    """A coordinator, `organisations` active organisations and `per_organisation` active people in each, four in
-    five Thai (Core INSERTs, as bench/events.py's seed_members). Return the coordinator's id, the organisations' ids,
-    a Thai and an English person's ids, and the seconds it took."""
-    import secrets
-
-    import sqlalchemy as sa
-
-    from portal.auth.models import User
-    from portal.db import utcnow
-    from portal.extensions import db
-    from portal.organisations.models import Membership, Organisation, Region, Role, Sector
-
-    with app.app_context():
-        started = time.perf_counter()
-        coordinator = User(email=COORDINATOR, name="ผู้ประสานงานเครือข่าย", is_admin=True, language="th")
-        created = []
-        for k in range(organisations):
-            region, province = REGIONS[k % len(REGIONS)]
-            created.append(Organisation(slug=f"org-{k}", name_th=f"องค์กรสมาชิกเครือข่ายลำดับที่ {k + 1}",
-                                        name_en=f"Network Member Organisation {k + 1}", sector=Sector(SECTORS[k % 6]),
-                                        region=Region(region), province=province))
-        db.session.add_all([coordinator, *created])
-        db.session.flush()
-        organisation_ids = [o.id for o in created]
-        now = utcnow()
-        count = organisations * per_organisation
-        db.session.execute(sa.insert(User.__table__), [{
-            "email": f"person{n:05d}@org{n // per_organisation:03d}.example",
-            "name": f"{ENGLISH_NAMES[n % 4]} {n}" if n % 5 == 4 else f"{THAI_NAMES[n % 6]} {n}",
-            "language": "en" if n % 5 == 4 else "th", "is_admin": False, "active": True, "password_hash": None,
-            "session_token": secrets.token_urlsafe(24), "created_at": now} for n in range(count)])
-        people = db.session.execute(sa.select(User.id, User.language).where(User.email.like("person%"))
-                                    .order_by(User.id)).all()
-        db.session.execute(sa.insert(Membership.__table__), [{
-            "user_id": user_id, "organisation_id": organisation_ids[n // per_organisation], "role": Role.MEMBER,
-            "position": "นักประชาสัมพันธ์", "is_signatory": False, "created_at": now}
-            for n, (user_id, _) in enumerate(people)])
-        db.session.commit()
-        coordinator_id = coordinator.id
-        thai = next(user_id for user_id, language in people if language == "th")
-        english = next(user_id for user_id, language in people if language == "en")
-        db.session.remove()
-    return coordinator_id, organisation_ids, (thai, english), time.perf_counter() - started
+    """bench.web.seed_members, one person in five English; return the coordinator's id, the organisations' ids, a Thai
+    and an English person's ids, and the seconds it took."""
+    coordinator_id, organisation_ids, people, seconds = seed_members(
+        app, organisations, per_organisation, COORDINATOR, tag="person", english_every=5)
+    thai = next(person for person, language in people if language == "th")
+    english = next(person for person, language in people if language == "en")
+    return coordinator_id, organisation_ids, (thai, english), seconds
 
 
 def invitation_sample(app, coordinator_id, people):

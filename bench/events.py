@@ -38,7 +38,6 @@ a temporary folder, removed at the end. BENCH_SECONDS sets each wrk run's length
 import json
 import os
 import re
-import secrets
 import shutil
 import statistics
 import sys
@@ -66,6 +65,7 @@ from bench.web import (  # noqa: E402
     on_throwaway_postgres,
     percentiles,
     portal_app,
+    seed_members,
     tally,
     warm_up,
     wrk,
@@ -87,11 +87,6 @@ GOAL_SECONDS = 1.0  # the issue: the coordinator's invite request answers within
 # A git revision whose services.invite is timed too, on a copy of the same data (off by default: ~75 s for the
 # synchronous invite of 8b2e855^, which mailed everyone in the request): BENCH_EVENTS_COMPARE_REF=8b2e855^
 COMPARE_REF = os.environ.get("BENCH_EVENTS_COMPARE_REF", "")
-SECTORS = ["government", "state_enterprise", "private", "academic", "ngo", "media"]
-REGIONS = [("bangkok_central", "กรุงเทพมหานคร"), ("north", "เชียงใหม่"), ("northeast", "ขอนแก่น"), ("east", "ชลบุรี"),
-           ("west", "กาญจนบุรี"), ("south", "สงขลา")]
-THAI_NAMES = ["สมชาย ใจดี", "สมหญิง รักงาน", "ประเสริฐ มั่นคง", "วิไลวรรณ ศรีสุข", "ธนากร พัฒนา", "กมลชนก แสงทอง"]
-ENGLISH_NAMES = ["Jane Smith", "John Carter", "Anna Lee", "Peter Brown"]
 
 
 # The portal in this process, and its data
@@ -125,46 +120,6 @@ def published_event(title, capacity=None):
     services.publish(event, by=coordinator)
     db.session.flush()
     return event, coordinator
-
-
-def seed_members(app, organisations, per_organisation, tag="member"):
-    """A coordinator, `organisations` active organisations and `per_organisation` people in each (bulk INSERTs).
-    Return the organisations' ids, the people's ids in order and the seconds it took."""
-    import sqlalchemy as sa
-
-    from portal.auth.models import User
-    from portal.auth.passwords import hash_password
-    from portal.db import utcnow
-    from portal.extensions import db
-    from portal.organisations.models import Membership, Organisation, Region, Role, Sector
-
-    with app.app_context():
-        started = time.perf_counter()
-        coordinator = User(email=COORDINATOR, name="ผู้ประสานงาน", is_admin=True,
-                           password_hash=hash_password(PASSWORD))
-        created = []
-        for k in range(organisations):
-            region, province = REGIONS[k % len(REGIONS)]
-            created.append(Organisation(slug=f"{tag}-org-{k}", name_th=f"องค์กรสมาชิกเครือข่ายลำดับที่ {k + 1}",
-                                        name_en=f"Network Member Organisation {k + 1}", sector=Sector(SECTORS[k % 6]),
-                                        region=Region(region), province=province))
-        db.session.add_all([coordinator, *created])
-        db.session.flush()
-        organisation_ids = [o.id for o in created]
-        now = utcnow()
-        count = organisations * per_organisation
-        db.session.execute(sa.insert(User.__table__), [{
-            "email": f"{tag}{n:05d}@bench.example",
-            "name": ENGLISH_NAMES[n % 4] + f" {n}" if n % 10 == 9 else f"{THAI_NAMES[n % 6]} {n}",
-            "language": "en" if n % 10 == 9 else "th", "is_admin": False, "active": True, "password_hash": None,
-            "session_token": secrets.token_urlsafe(24), "created_at": now} for n in range(count)])
-        people = db.session.scalars(sa.select(User.id).where(User.email.like(f"{tag}%@bench.example"))
-                                    .order_by(User.id)).all()
-        db.session.execute(sa.insert(Membership.__table__), [{
-            "user_id": user_id, "organisation_id": organisation_ids[n // per_organisation], "role": Role.MEMBER,
-            "position": "นักประชาสัมพันธ์", "is_signatory": False, "created_at": now} for n, user_id in enumerate(people)])
-        db.session.commit()
-        return organisation_ids, people, round(time.perf_counter() - started, 3)
 
 
 # 1. Invite 10,000 people
@@ -605,7 +560,8 @@ def answers_at_once(workdir, database_url, label):
 
     migrate(database_url)
     app = portal_app(database_url)
-    _, people, _ = seed_members(app, 4, ANSWERERS // 4, tag="answerer")
+    _, _, people, _ = seed_members(app, 4, ANSWERERS // 4, COORDINATOR, PASSWORD, tag="answerer")
+    people = [person for person, _ in people]
     with app.app_context():
         event, coordinator = published_event("200 answers", capacity=SEATS)
         services.invite(event, by=coordinator, user_ids=people)
@@ -693,7 +649,9 @@ def main():
         database_url = f"sqlite:///{workdir}/events.db"
         migrate(database_url)
         app = portal_app(database_url)
-        organisation_ids, people, seed_seconds = seed_members(app, ORGANISATIONS, PER_ORGANISATION)
+        _, organisation_ids, people, seed_seconds = seed_members(app, ORGANISATIONS, PER_ORGANISATION,
+                                                                 COORDINATOR, PASSWORD)
+        people = [person for person, _ in people]
         started = phase("seeding 10,000 members", started)
         if COMPARE_REF:  # another revision's invite (the synchronous one, say), on a copy of the same data
             compared = services_at(COMPARE_REF)

@@ -26,7 +26,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench.web import (  # noqa: E402
     INSTANCE,
+    REGIONS,
     ROOT,
+    SECTORS,
     Gunicorn,
     count_queries,
     log_in,
@@ -45,8 +47,6 @@ PASSWORD = "bench-password-2569"
 POSTER = "poster@bench.example"
 LARGE, SMALL = (500, 300, 100, 250), (5, 2, 2, 2)  # organisations, will share, can't, reported a link
 SECONDS = int(os.environ.get("BENCH_SECONDS", 5))
-REGIONS = ["bangkok_central", "north", "northeast", "east", "west", "south"]
-SECTORS = ["government", "state_enterprise", "private", "academic", "ngo", "media"]
 
 
 
@@ -72,7 +72,7 @@ def seed(app, sizes, tag):
         def organisation(slug, n):
             return Organisation(slug=slug, name_th=f"องค์กรสมาชิกเครือข่ายลำดับที่ {n}",
                                 name_en=f"Network Member Organisation {n}", sector=Sector(SECTORS[n % 6]),
-                                region=Region(REGIONS[n % 6]), province="เชียงใหม่")
+                                region=Region(REGIONS[n % 6][0]), province=REGIONS[n % 6][1])
 
         home = organisation(f"{tag}-poster", 0)
         poster = User(email=POSTER, name="ผู้ขอความร่วมมือ", password_hash=hashed, language="th")

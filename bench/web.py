@@ -21,6 +21,11 @@ SECRET_KEY = "bench-secret-key-not-for-production"
 # sees another client on each request and re-signs the session cookie every time (which a real browser never causes).
 USER_AGENT = "portal-bench"
 TOKEN = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+SECTORS = ["government", "state_enterprise", "private", "academic", "ngo", "media"]
+REGIONS = [("bangkok_central", "กรุงเทพมหานคร"), ("north", "เชียงใหม่"), ("northeast", "ขอนแก่น"), ("east", "ชลบุรี"),
+           ("west", "กาญจนบุรี"), ("south", "สงขลา")]
+THAI_NAMES = ["สมชาย ใจดี", "สมหญิง รักงาน", "ประเสริฐ มั่นคง", "วิไลวรรณ ศรีสุข", "ธนากร พัฒนา", "กมลชนก แสงทอง"]
+ENGLISH_NAMES = ["Jane Smith", "John Carter", "Anna Lee", "Peter Brown"]
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
@@ -273,3 +278,47 @@ class Browser:
         status, _ = self.open("/login", {"email": email, "password": password, "csrf_token": self.token("/login")})
         if status not in (302, 303):
             raise RuntimeError(f"login of {email}: {status}")
+
+
+def seed_members(app, organisations, per_organisation, coordinator, password=None, tag="member", english_every=10):
+    """A coordinator (`coordinator` is their address; a password to log in with, or none), `organisations` active
+    organisations and `per_organisation` people in each, one in `english_every` English (bulk INSERTs). Return the
+    coordinator's id, the organisations' ids, the people as (id, language) in order, and the seconds it took."""
+    import sqlalchemy as sa
+
+    from portal.auth.models import User
+    from portal.auth.passwords import hash_password
+    from portal.db import utcnow
+    from portal.extensions import db
+    from portal.organisations.models import Membership, Organisation, Region, Role, Sector
+
+    with app.app_context():
+        started = time.perf_counter()
+        boss = User(email=coordinator, name="ผู้ประสานงาน", is_admin=True, language="th",
+                    password_hash=hash_password(password) if password else None)
+        created = []
+        for k in range(organisations):
+            region, province = REGIONS[k % len(REGIONS)]
+            created.append(Organisation(slug=f"{tag}-org-{k}", name_th=f"องค์กรสมาชิกเครือข่ายลำดับที่ {k + 1}",
+                                        name_en=f"Network Member Organisation {k + 1}", sector=Sector(SECTORS[k % 6]),
+                                        region=Region(region), province=province))
+        db.session.add_all([boss, *created])
+        db.session.flush()
+        organisation_ids = [o.id for o in created]
+        now = utcnow()
+        english = [n % english_every == english_every - 1 for n in range(organisations * per_organisation)]
+        db.session.execute(sa.insert(User.__table__), [{
+            "email": f"{tag}{n:05d}@bench.example",
+            "name": f"{ENGLISH_NAMES[n % 4]} {n}" if is_english else f"{THAI_NAMES[n % 6]} {n}",
+            "language": "en" if is_english else "th", "is_admin": False, "active": True, "password_hash": None,
+            "session_token": secrets.token_urlsafe(24), "created_at": now} for n, is_english in enumerate(english)])
+        people = db.session.execute(sa.select(User.id, User.language).where(User.email.like(f"{tag}%@bench.example"))
+                                    .order_by(User.id)).all()
+        db.session.execute(sa.insert(Membership.__table__), [{
+            "user_id": user_id, "organisation_id": organisation_ids[n // per_organisation], "role": Role.MEMBER,
+            "position": "นักประชาสัมพันธ์", "is_signatory": False, "created_at": now}
+            for n, (user_id, _) in enumerate(people)])
+        db.session.commit()
+        coordinator_id = boss.id
+        db.session.remove()
+    return coordinator_id, organisation_ids, [tuple(row) for row in people], round(time.perf_counter() - started, 3)

@@ -69,6 +69,11 @@ def selected_locale():
     return _parsed_locale(select_locale())
 
 
+def page_language():
+    """The language of the page being made ("th" or "en"), for what views and services pick by language."""
+    return str(get_locale())
+
+
 def select_locale():
     """Choose the page language: the session's choice, then the user's, then Thai."""
     if not has_request_context():

@@ -12,7 +12,7 @@ from portal.agreements.models import Certificate
 from portal.dashboard import COMING, LATELY, NOW, Item
 from portal.db import utcnow
 from portal.extensions import db
-from portal.i18n import BANGKOK, selected_locale
+from portal.i18n import BANGKOK, page_language
 
 LATELY_DAYS = 30
 
@@ -21,7 +21,7 @@ def items(user):
     """The person's agreements (overview.for_person: five queries), and the certificates issued lately among them."""
     if not user.is_authenticated:
         return []
-    language = str(selected_locale())
+    language = page_language()
     mine = overview.for_person(user)
     found = [Item(NOW, _("agreements your organisation must sign"), url_for("agreements.index"),
                   len(mine.to_sign), kind="agreements.to_sign")]

@@ -3,7 +3,6 @@ the audit trail, and the public verify page."""
 
 
 from flask import Blueprint, abort, flash, make_response, redirect, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,6 +16,7 @@ from portal.auth.passwords import verify_password
 from portal.extensions import db
 from portal.forms import ConfirmForm, choices
 from portal.htmx import render, see_other
+from portal.i18n import page_language
 from portal.organisations.guards import member_required
 from portal.organisations.models import Organisation, OrgStatus
 from portal.web import csv_download
@@ -24,9 +24,6 @@ from portal.web import csv_download
 bp = Blueprint("agreements", __name__, url_prefix="/agreements")
 verify_bp = Blueprint("verify", __name__)
 
-
-def _language():
-    return str(get_locale())
 
 
 def _agreement(agreement_id, edit=False):
@@ -72,7 +69,7 @@ def start():
 
 
 def _partner_choices(agreement):
-    return choices((o.id, o.name_in(_language())) for o in db.session.scalars(
+    return choices((o.id, o.name_in(page_language())) for o in db.session.scalars(
         db.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE,
                                       Organisation.id != agreement.author_organisation_id)
         .order_by(Organisation.sort_key)))
@@ -167,13 +164,13 @@ def _version_page(agreement, version):
     return render("agreements/version.html", agreement=agreement, version=version,
                   status_=signing.status(version), signs_for=access.signs_for(current_user, version),
                   may_edit=access.may_edit(current_user, agreement), certificate=certificates.of_version(version),
-                  text=to_html(version.body_in(_language())), confirm_form=ConfirmForm())
+                  text=to_html(version.body_in(page_language())), confirm_form=ConfirmForm())
 
 
 # Signing and declining
 
 def _answer_forms(version, signable, sign_form=None, decline_form=None):
-    names = choices((o.id, o.name_in(_language())) for o in signable)
+    names = choices((o.id, o.name_in(page_language())) for o in signable)
     sign_form = sign_form or SignForm(formdata=None, text_sha256=version.text_sha256,
                                       typed_name=current_user.name)
     decline_form = decline_form or DeclineForm(formdata=None, text_sha256=version.text_sha256)
@@ -185,7 +182,7 @@ def _sign_page(agreement, version, signable, status=200, **forms):
     sign_form, decline_form = _answer_forms(version, signable, **forms)
     return render("agreements/sign.html", agreement=agreement, version=version, signable=signable,
                   sign_form=sign_form, decline_form=decline_form, status_=signing.status(version),
-                  text=to_html(version.body_in(_language())),
+                  text=to_html(version.body_in(page_language())),
                   consents={o.id: signing.consent_sentence(o, version) for o in signable}, status=status)
 
 
@@ -247,7 +244,7 @@ def _confirmed(form):
 
 def _answer(agreement, version, signable, organisation, kind, form, **values):
     try:
-        signing.answer(version, organisation, current_user, kind, language=_language(),
+        signing.answer(version, organisation, current_user, kind, language=page_language(),
                        shown_sha256=form.text_sha256.data or "", ip=request.remote_addr or "",
                        user_agent=request.user_agent.string, **values)
     except signing.SigningError as error:
@@ -255,8 +252,8 @@ def _answer(agreement, version, signable, organisation, kind, form, **values):
         flash(str(error), "error")
         return redirect(url_for("agreements.version", agreement_id=agreement.id, number=version.number), 303)
     db.session.commit()
-    flash(_("%(organisation)s has signed.", organisation=organisation.name_in(_language())) if kind == Answer.SIGNED
-          else _("%(organisation)s has declined.", organisation=organisation.name_in(_language())), "success")
+    flash(_("%(organisation)s has signed.", organisation=organisation.name_in(page_language())) if kind == Answer.SIGNED
+          else _("%(organisation)s has declined.", organisation=organisation.name_in(page_language())), "success")
     return redirect(url_for("agreements.version", agreement_id=agreement.id, number=version.number), 303)
 
 
@@ -269,7 +266,7 @@ def certificate(agreement_id, number):
     agreement, version = _version(agreement_id, number)
     issued = certificates.of_version(version) or abort(404)
     return render("agreements/certificate.html", agreement=agreement, version=version, certificate=issued,
-                  data=certificates.data(issued, _language()))
+                  data=certificates.data(issued, page_language()))
 
 
 @bp.get("/<int:agreement_id>/versions/<int:number>/certificate.pdf")
@@ -278,7 +275,7 @@ def certificate_pdf(agreement_id, number):
     """The certificate as a sealed PDF, in the reader's language (made on its first download, then kept)."""
     _, version = _version(agreement_id, number)
     issued = certificates.of_version(version) or abort(404)
-    content = certificates.pdf(issued, _language())  # made and kept (committed) on the first download
+    content = certificates.pdf(issued, page_language())  # made and kept (committed) on the first download
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"
     response.headers.set("Content-Disposition", "attachment", filename=f"{issued.number}.pdf")
@@ -290,11 +287,11 @@ def certificate_pdf(agreement_id, number):
 def text_pdf(agreement_id, number):
     """A version's text as a PDF in the reader's language, to read (or print) before signing."""
     _, version = _version(agreement_id, number)
-    content = certificates.text_pdf(version, [p.organisation for p in signing.status(version).parties], _language())
+    content = certificates.text_pdf(version, [p.organisation for p in signing.status(version).parties], page_language())
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"
     response.headers.set("Content-Disposition", "attachment",
-                         filename=f"agreement-{agreement_id}-version-{number}-{_language()}.pdf")
+                         filename=f"agreement-{agreement_id}-version-{number}-{page_language()}.pdf")
     return response
 
 

@@ -30,7 +30,7 @@ class AlertError(ValueError):
     """The alert cannot be sent; the message (translatable) is for the sender."""
 
 
-def audience_of(by, organisation=None, regions=(), sectors=(), chosen=()):
+def audience_of(organisation=None, regions=(), sectors=(), chosen=()):
     """The organisations an alert goes to: a coordinator's choice for the network, or an organisation's own people
     when its admin sends it (regions, sectors and choices are then ignored)."""
     if organisation is not None:
@@ -66,7 +66,7 @@ def send(by, values, organisation=None, regions=(), sectors=(), chosen=()):
                   chosen=[int(n) for n in chosen] if organisation is None else [], **values)
     db.session.add(alert)
     db.session.flush()
-    organisations = audience_of(by, organisation, regions, sectors, chosen)
+    organisations = audience_of(organisation, regions, sectors, chosen)
     people = people_in(organisations).subquery()
     db.session.execute(sa.insert(Recipient).from_select(
         ["alert_id", "user_id", "email", "name", "language", "organisation_id"],

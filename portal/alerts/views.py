@@ -13,7 +13,7 @@ from portal.alerts.forms import AlertForm
 from portal.extensions import db
 from portal.forms import ConfirmForm, choices
 from portal.htmx import render
-from portal.i18n import in_language
+from portal.i18n import in_language, page_language
 from portal.organisations.audiences import describe
 from portal.organisations.models import Organisation, OrgStatus
 from portal.tokens import TokenError
@@ -37,7 +37,7 @@ def _form():
     form = AlertForm()
     organisations = access.sending_organisations(current_user)
     form.sender.choices = choices(([(0, _("The network (coordinators)"))] if current_user.is_admin else [])
-                                  + [(o.id, o.name_in(str(current_user.language or "th"))) for o in organisations])
+                                  + [(o.id, o.name_in(page_language())) for o in organisations])
     form.chosen.choices = choices(
         (o.id, o.name_th) for o in db.session.scalars(
             sa.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE).order_by(Organisation.name_th))
@@ -66,9 +66,8 @@ def new():
     regions, sectors, chosen = (form.regions.data, form.sectors.data, form.chosen.data) if organisation is None \
         else ((), (), ())
     if form.confirmed.data != "yes":
-        people, organisations = services.count_reached(services.audience_of(current_user, organisation, regions,
-                                                                            sectors, chosen))
-        audience = organisation.name_in(str(current_user.language or "th")) if organisation else \
+        people, organisations = services.count_reached(services.audience_of(organisation, regions, sectors, chosen))
+        audience = organisation.name_in(page_language()) if organisation else \
             describe(regions, sectors, chosen)
         return render("alerts/new.html", form=form, review=True, people=people, organisations=organisations,
                       audience=audience)

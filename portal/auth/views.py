@@ -148,8 +148,7 @@ def update_notifications():
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render("auth/account.html", "notifications", status=400, **_account_forms(notifications_form=form))
-    wanted = set(request.form.getlist("on"))
-    mail_preferences.set_choices(current_user.email, {kind.name for kind in mail_kinds.optional_kinds()} - wanted)
+    mail_preferences.set_wanted(current_user.email, set(request.form.getlist("on")))
     db.session.commit()
     if is_htmx():
         return render("auth/account.html", "notifications", notifications_saved=True, **_account_forms())

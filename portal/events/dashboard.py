@@ -13,7 +13,7 @@ from portal.db import UTCDateTime, utcnow
 from portal.events.access import may_see
 from portal.events.models import AudienceRequest, Event, EventState, Invitation, RequestState, Status
 from portal.extensions import db
-from portal.i18n import selected_locale
+from portal.i18n import page_language
 
 AHEAD_DAYS, LATELY_DAYS = 31, 30
 
@@ -22,7 +22,7 @@ def items(user):
     """Three queries (four for coordinators), whatever the number of events and invitations."""
     if not user.is_authenticated:
         return []
-    now, language = utcnow(), str(selected_locale())
+    now, language = utcnow(), page_language()
     found = []
     mine = db.session.execute(
         sa.select(Event, Invitation.status).join(Invitation, Invitation.event_id == Event.id)

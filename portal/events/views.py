@@ -4,7 +4,6 @@ form), creating and changing events, publishing and cancelling, and the answer l
 from contextlib import nullcontext
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -26,7 +25,7 @@ from portal.events.models import AudienceRequest, Event, EventState, Invitation,
 from portal.extensions import db
 from portal.forms import ConfirmForm, choices
 from portal.htmx import render
-from portal.i18n import format_datetime, in_language
+from portal.i18n import format_datetime, in_language, page_language
 from portal.organisations.models import Organisation, OrgStatus
 from portal.tokens import TokenError
 from portal.urls import page_arg
@@ -35,9 +34,6 @@ from portal.web import csv_download, invalid_link
 bp = Blueprint("events", __name__, url_prefix="/events")
 INVITEES_PAGE = 100
 
-
-def _language():
-    return str(get_locale())
 
 
 def _event(event_id, manage=False):
@@ -152,7 +148,7 @@ def cancel(event_id):
 
 def _invite_form(event, formdata=None):
     form = InviteForm(formdata=formdata)
-    form.organisations.choices = choices((o.id, o.name_in(_language())) for o in db.session.scalars(
+    form.organisations.choices = choices((o.id, o.name_in(page_language())) for o in db.session.scalars(
         db.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE).order_by(Organisation.sort_key)))
     return form
 
@@ -285,7 +281,7 @@ def attendees_csv(event_id):
     return csv_download(
         [_("Name"), _("Email"), _("Organisation"), _("Answer"), _("Answered at"), _("Waiting since"),
          _("Checked in at")],
-        ([person.display_name, person.email, person.organisation.name_in(_language()) if person.organisation else "",
+        ([person.display_name, person.email, person.organisation.name_in(page_language()) if person.organisation else "",
           str(person.status.label), _moment(person.answered_at), _moment(person.waiting_since),
           _moment(person.checked_in_at)] for person in people),
         f"event-{event.id}-attendees.csv")

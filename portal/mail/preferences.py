@@ -54,14 +54,14 @@ def set_choice(address, kind, choice):
     return True
 
 
-def set_choices(address, off):
-    """Turn off exactly the non-essential kinds named in `off` for an address, the others on; return the kinds
+def set_wanted(address, wanted):
+    """Turn on exactly the non-essential kinds named in `wanted` for an address, the others off; return the kinds
     that changed."""
     changed = []
     current = choices_of(address)
     for kind in kinds.optional_kinds():
-        wanted = OFF if kind.name in off else None
-        if current.get(kind.name) != wanted and set_choice(address, kind.name, wanted):
+        wanted_choice = None if kind.name in wanted else OFF
+        if current.get(kind.name) != wanted_choice and set_choice(address, kind.name, wanted_choice):
             changed.append(kind.name)
     return changed
 

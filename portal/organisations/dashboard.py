@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from portal.dashboard import LATELY, NOW, Item
 from portal.db import utcnow
 from portal.extensions import db
-from portal.i18n import selected_locale
+from portal.i18n import page_language
 from portal.organisations.access import organisations_run_by
 from portal.organisations.models import MembershipInvitation, Organisation, OrgStatus
 
@@ -30,7 +30,7 @@ def items(user):
             MembershipInvitation.revoked_at.is_(None), MembershipInvitation.expires_at > now))
         found.append(Item(NOW, _("colleagues invited who have not joined yet"), url_for("invitations.index"), count,
                           kind="organisations.invitations"))
-    language = str(selected_locale())
+    language = page_language()
     for organisation in db.session.scalars(
             sa.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE,
                                           Organisation.joined_at >= now - timedelta(days=LATELY_DAYS))

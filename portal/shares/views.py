@@ -5,7 +5,6 @@ one (coordinators), and whether an organisation's members may post."""
 import io
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, send_file, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,7 +12,7 @@ from portal.auth.access import coordinator_required
 from portal.extensions import db
 from portal.forms import ConfirmForm, choices
 from portal.htmx import is_htmx, render
-from portal.i18n import supported_language
+from portal.i18n import page_language, supported_language
 from portal.organisations.audiences import describe
 from portal.organisations.models import Channel, Organisation, OrgStatus
 from portal.shares import access, report, services
@@ -25,9 +24,6 @@ from portal.web import csv_download
 bp = Blueprint("shares", __name__, url_prefix="/shares")
 
 
-def _language():
-    return str(get_locale())
-
 
 @bp.get("")
 @login_required
@@ -37,7 +33,7 @@ def index():
     organisations = access.my_organisations(current_user)
     administered = access.administered(current_user)
     policy = PolicyForm(formdata=None)
-    policy.organisation.choices = choices((o.id, o.name_in(_language())) for o in administered)
+    policy.organisation.choices = choices((o.id, o.name_in(page_language())) for o in administered)
     return render("shares/index.html", feed=services.feed(organisations), may_post=access.may_post(current_user),
                   every=services.every_request(page_arg()) if current_user.is_admin else None,
                   administered=[(o, services.members_may_post(o)) for o in administered], policy_form=policy)
@@ -46,9 +42,9 @@ def index():
 def _request_form(submitted=False):
     """The form, empty (a week to share it) or as posted (Flask-WTF reads the files with the fields)."""
     form = ShareRequestForm() if submitted else ShareRequestForm(formdata=None, relevant_until=default_until())
-    form.organisation.choices = choices((o.id, o.name_in(_language()))
+    form.organisation.choices = choices((o.id, o.name_in(page_language()))
                                         for o in access.poster_organisations(current_user))
-    form.chosen.choices = choices((o.id, o.name_in(_language())) for o in db.session.scalars(
+    form.chosen.choices = choices((o.id, o.name_in(page_language())) for o in db.session.scalars(
         db.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE).order_by(Organisation.sort_key)))
     return form
 
@@ -191,7 +187,7 @@ def attachment(share_id, file_id):
 def report_csv(share_id):
     """The answers and where each organisation shared (its poster's people and coordinators)."""
     share, _answering = access.share_or_abort(share_id, current_user, manage=True)
-    headers, rows = report.csv_rows(services.tally(share), _language())
+    headers, rows = report.csv_rows(services.tally(share), page_language())
     return csv_download(headers, rows, f"share-request-{share.id}.csv")
 
 
@@ -253,7 +249,7 @@ def settings():
     if not administered:
         abort(403)
     form = PolicyForm()
-    form.organisation.choices = choices((o.id, o.name_in(_language())) for o in administered)
+    form.organisation.choices = choices((o.id, o.name_in(page_language())) for o in administered)
     if not form.validate_on_submit():
         abort(400)
     organisation = next(o for o in administered if o.id == form.organisation.data)
