@@ -70,7 +70,7 @@ def create_app(config=None):
 
 
 def _init_extensions(app):
-    from portal import i18n, navigation
+    from portal import dashboard, i18n, navigation
     from portal.db import include_in_migrations, render_migration_item
     from portal.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
@@ -85,3 +85,4 @@ def _init_extensions(app):
     limiter.init_app(app)
     i18n.init_app(app)
     navigation.init_app(app)
+    dashboard.init_app(app)

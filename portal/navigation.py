@@ -1,13 +1,18 @@
 """The navigation: each domain adds the entries it offers, and each page shows those meant for the person looking.
 
-Entries go in one of two groups: "main", links in the bar; "tools", the coordinators' tools, in one menu so that
-the bar stays on one line as domains are added.
+Entries go in one of three groups: "main", links in the bar; "tools", the coordinators' tools, in one menu so that
+the bar stays on one line as domains are added; "person", the logged-in person's own menu (account, notifications),
+which ends with logging out. A link where work waits for the person carries its count (the dashboard's waiting
+counts, matched by the link's address).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app, url_for
+
+from portal import dashboard
 
 _EXTENSION = "portal.navigation"
 
@@ -36,14 +41,31 @@ def add(app, *items):
     app.extensions.setdefault(_EXTENSION, []).extend(items)
 
 
+class Link(NamedTuple):
+    text: object
+    url: str
+    waiting: int = 0  # how many things wait for the person behind the link
+
+
+class Entry(NamedTuple):
+    label: object
+    links: list
+
+    @property
+    def waiting(self):
+        return sum(link.waiting for link in self.links)
+
+
 def for_user(user):
-    """The entries this person sees, by group, in order: {"main": [(label, links)], "tools": [...]}."""
-    groups = {"main": [], "tools": []}
+    """The entries this person sees, by group, in order: {"main": [Entry(label, [Link])], "tools": [...],
+    "person": [...]}."""
+    groups = {"main": [], "tools": [], "person": []}
+    counts = dashboard.waiting_counts(user)
     for item in sorted(current_app.extensions.get(_EXTENSION, ()), key=lambda item: item.order):
         if item.shown(user):
-            links = item.links_for(user)
+            links = [Link(text, url, counts.get(url, 0)) for text, url in item.links_for(user)]
             if links:
-                groups[item.group].append((item.label, links))
+                groups[item.group].append(Entry(item.label, links))
     return groups
 
 
@@ -60,6 +82,11 @@ def everyone(user):
 def visitors(user):
     """Shown to people not logged in."""
     return not user.is_authenticated
+
+
+def members(user):
+    """Shown to people logged in."""
+    return user.is_authenticated
 
 
 def coordinators(user):

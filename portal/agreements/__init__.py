@@ -47,4 +47,5 @@ def init_app(app):
     from portal import dashboard
     from portal.agreements import dashboard as agreements_dashboard
 
-    dashboard.register(app, "agreements", agreements_dashboard.items, order=20)
+    dashboard.register(app, "agreements", waiting=agreements_dashboard.waiting, items=agreements_dashboard.items,
+                       order=20)

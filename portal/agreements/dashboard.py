@@ -4,7 +4,7 @@ signatories, with their deadlines ahead) and agreements completed lately."""
 from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import g, url_for
 from flask_babel import gettext as _
 
 from portal.agreements import overview
@@ -17,14 +17,28 @@ from portal.i18n import BANGKOK, page_language
 LATELY_DAYS = 30
 
 
+def _mine(user):
+    """The person's agreements (overview.for_person: five queries), once a request."""
+    if getattr(g, "agreements_overview", (None,))[0] != user.id:
+        g.agreements_overview = (user.id, overview.for_person(user))
+    return g.agreements_overview[1]
+
+
+def waiting(user):
+    """The versions the person's organisations must sign (for their signatories)."""
+    if not user.is_authenticated:
+        return []
+    return [Item(NOW, _("agreements your organisation must sign"), url_for("agreements.index"),
+                 len(_mine(user).to_sign), kind="agreements.to_sign")]
+
+
 def items(user):
-    """The person's agreements (overview.for_person: five queries), and the certificates issued lately among them."""
+    """The signing deadlines ahead, and the certificates issued lately among the person's agreements."""
     if not user.is_authenticated:
         return []
     language = page_language()
-    mine = overview.for_person(user)
-    found = [Item(NOW, _("agreements your organisation must sign"), url_for("agreements.index"),
-                  len(mine.to_sign), kind="agreements.to_sign")]
+    mine = _mine(user)
+    found = []
     for entry in mine.to_sign:
         version = entry.version
         found.append(Item(COMING, _("Signing closes: %(title)s", title=version.title_in(language)),

@@ -32,4 +32,4 @@ def init_app(app):
     from portal import dashboard
     from portal.alerts import dashboard as alerts_dashboard
 
-    dashboard.register(app, "alerts", alerts_dashboard.items, order=10)
+    dashboard.register(app, "alerts", waiting=alerts_dashboard.waiting, order=10)

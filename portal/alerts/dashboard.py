@@ -10,7 +10,7 @@ from portal.db import UTCDateTime
 from portal.extensions import db
 
 
-def items(user):
+def waiting(user):
     """One query: the person's alerts not acknowledged, and the oldest one's time."""
     if not user.is_authenticated:
         return []

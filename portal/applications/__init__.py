@@ -43,4 +43,4 @@ def init_app(app):
     from portal import dashboard
     from portal.applications import dashboard as applications_dashboard
 
-    dashboard.register(app, "applications", applications_dashboard.items, order=60)
+    dashboard.register(app, "applications", waiting=applications_dashboard.waiting, order=60)

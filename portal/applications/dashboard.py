@@ -10,7 +10,7 @@ from portal.db import UTCDateTime
 from portal.extensions import db
 
 
-def items(user):
+def waiting(user):
     """Applications waiting for a coordinator (one query: how many, and since when the oldest)."""
     if not (user.is_authenticated and user.is_admin):
         return []

@@ -3,6 +3,7 @@
 Knows nothing of organisations: the domains above learn of lost rights through `portal.auth.signals`.
 """
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 AUDIT_LABELS = {
@@ -40,4 +41,9 @@ def init_app(app):
     mail_kinds.register(
         app,
         mail_kinds.MailKind("account", _l("Your account: signing in, password, email address"), essential=True))
-    navigation.add(app, navigation.NavItem(_l("Log in"), navigation.visitors, "auth.login", order=90))
+    navigation.add(
+        app,
+        navigation.NavItem(_l("Log in"), navigation.visitors, "auth.login", order=90),
+        navigation.NavItem(_l("Account settings"), navigation.members, "auth.account", group="person", order=10),
+        navigation.NavItem(_l("Email notifications"), navigation.members, group="person", order=20, links=lambda user: [
+            (_l("Email notifications"), url_for("auth.account", _anchor="notifications"))]))

@@ -70,4 +70,5 @@ def init_app(app):
     from portal import dashboard
     from portal.events import dashboard as events_dashboard
 
-    dashboard.register(app, "events", events_dashboard.items, order=30)
+    dashboard.register(app, "events", waiting=events_dashboard.waiting, items=events_dashboard.items,
+                       order=30)

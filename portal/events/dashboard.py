@@ -18,8 +18,35 @@ from portal.i18n import page_language
 AHEAD_DAYS, LATELY_DAYS = 31, 30
 
 
+def waiting(user):
+    """One query (two for coordinators): the person's invitations to answer, with the nearest deadline; wide
+    invitations waiting for a coordinator's approval, with the oldest's time."""
+    if not user.is_authenticated:
+        return []
+    now = utcnow()
+    count, due = db.session.execute(
+        sa.select(sa.func.count(), sa.type_coerce(sa.func.min(Event.rsvp_deadline), UTCDateTime()))
+        .select_from(Invitation).join(Event, Event.id == Invitation.event_id)
+        .where(*_open_to_answer(user, now))).one()
+    found = [Item(NOW, _("event invitations to answer"), url_for("events.index"), count, due, "events.to_answer",
+                  due=True)]
+    if user.is_admin:
+        count, oldest = db.session.execute(
+            sa.select(sa.func.count(), sa.type_coerce(sa.func.min(AudienceRequest.created_at), UTCDateTime()))
+            .where(AudienceRequest.state == RequestState.PENDING)).one()
+        found.append(Item(NOW, _("wide event invitations waiting for approval"), url_for("events.approvals"),
+                          count, oldest, "events.approvals"))
+    return found
+
+
+def _open_to_answer(user, now):
+    return (Invitation.user_id == user.id, Invitation.status == Status.INVITED, Event.state == EventState.PUBLISHED,
+            Event.ends_at >= now, Event.rsvp_deadline >= now)
+
+
 def items(user):
-    """Three queries (four for coordinators), whatever the number of events and invitations."""
+    """Two queries, whatever the number of events and invitations: the person's events of the coming month and the
+    deadlines of those they have not answered; the events published lately."""
     if not user.is_authenticated:
         return []
     now, language = utcnow(), page_language()
@@ -30,8 +57,6 @@ def items(user):
                Event.starts_at <= now + timedelta(days=AHEAD_DAYS))
         .order_by(Event.starts_at)).all()
     to_answer = [event for event, status in mine if status == Status.INVITED and event.rsvp_deadline >= now]
-    found.append(Item(NOW, _("event invitations to answer"), url_for("events.index"), len(to_answer),
-                      min((e.rsvp_deadline for e in to_answer), default=None), "events.to_answer", due=True))
     for event, status in mine:
         if status == Status.CONFIRMED:
             found.append(Item(COMING, event.title_in(language), url_for("events.show", event_id=event.id),
@@ -40,12 +65,6 @@ def items(user):
         found.append(Item(COMING, _("Answers close: %(title)s", title=event.title_in(language)),
                           url_for("events.show", event_id=event.id), when=event.rsvp_deadline,
                           kind="events.deadline"))
-    if user.is_admin:
-        count, oldest = db.session.execute(
-            sa.select(sa.func.count(), sa.type_coerce(sa.func.min(AudienceRequest.created_at), UTCDateTime()))
-            .where(AudienceRequest.state == RequestState.PENDING)).one()
-        found.append(Item(NOW, _("wide event invitations waiting for approval"), url_for("events.approvals"),
-                          count, oldest, "events.approvals"))
     published = db.session.scalars(
         sa.select(Event).where(Event.state == EventState.PUBLISHED, Event.starts_at >= now,
                                Event.created_at >= now - timedelta(days=LATELY_DAYS))

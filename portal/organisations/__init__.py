@@ -23,13 +23,19 @@ def _members(user):
 
 
 def _my_organisations(user):
-    """One link to the person's organisation, or one per organisation when they belong to several."""
+    """One link to the person's organisation, or one per organisation when they belong to several; and for an
+    organisation's admins, the invitations of colleagues."""
+    from portal.organisations.access import may_manage_invitations
+
     memberships = user.memberships
-    if len(memberships) == 1:
-        return [(_l("My organisation"), url_for("organisations.profile", slug=memberships[0].organisation.slug))]
     language = str(get_locale())
-    return [(m.organisation.name_in(language), url_for("organisations.profile", slug=m.organisation.slug))
-            for m in memberships]
+    links = [(m.organisation.name_in(language), url_for("organisations.profile", slug=m.organisation.slug))
+             for m in memberships]
+    if not user.is_admin and may_manage_invitations(user):  # coordinators find invitations among their tools
+        links.append((_l("Invitations"), url_for("invitations.index")))
+    if len(links) == 1:
+        links = [(_l("My organisation"), links[0][1])]
+    return links
 
 
 def _revoke_invitations(user, by):
@@ -49,7 +55,6 @@ def init_app(app):
     from portal.auth.models import User
     from portal.auth.signals import rights_lost
     from portal.i18n import Labels, register_labels
-    from portal.organisations.access import may_manage_invitations
     from portal.organisations.invitation_views import bp as invitations_bp
     from portal.organisations.models import (
         EXPERTISE_SUGGESTIONS,
@@ -95,9 +100,10 @@ def init_app(app):
         navigation.NavItem(_l("Member organisations"), navigation.visitors, "organisations.public_list", order=10),
         navigation.NavItem(_l("Directory"), _members, "organisations.directory", order=10),
         navigation.NavItem(_l("My organisations"), _members, links=_my_organisations, order=20),
-        navigation.NavItem(_l("Invitations"), may_manage_invitations, "invitations.index", order=30),
+        navigation.NavItem(_l("Invitations"), navigation.coordinators, "invitations.index", group="tools", order=5),
     )
     from portal import dashboard
     from portal.organisations import dashboard as organisations_dashboard
 
-    dashboard.register(app, "organisations", organisations_dashboard.items, order=50)
+    dashboard.register(app, "organisations", waiting=organisations_dashboard.waiting, items=organisations_dashboard.items,
+                       order=50)

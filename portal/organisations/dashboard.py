@@ -17,19 +17,23 @@ from portal.organisations.models import MembershipInvitation, Organisation, OrgS
 LATELY_DAYS = 30
 
 
+def waiting(user):
+    """One query, for an organisation's admins: the open invitations of the organisations they run."""
+    run = [o.id for o in organisations_run_by(user)] if user.is_authenticated else []
+    if not run:
+        return []
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(MembershipInvitation).where(
+        MembershipInvitation.organisation_id.in_(run), MembershipInvitation.accepted_at.is_(None),
+        MembershipInvitation.revoked_at.is_(None), MembershipInvitation.expires_at > utcnow()))
+    return [Item(NOW, _("colleagues invited who have not joined yet"), url_for("invitations.index"), count,
+                 kind="organisations.invitations")]
+
+
 def items(user):
-    """Two queries at most: open invitations of the organisations the person runs; the newest members."""
+    """One query: the organisations that joined the network lately."""
     if not user.is_authenticated:
         return []
-    found = []
-    run = [o.id for o in organisations_run_by(user)]
-    now = utcnow()
-    if run:
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(MembershipInvitation).where(
-            MembershipInvitation.organisation_id.in_(run), MembershipInvitation.accepted_at.is_(None),
-            MembershipInvitation.revoked_at.is_(None), MembershipInvitation.expires_at > now))
-        found.append(Item(NOW, _("colleagues invited who have not joined yet"), url_for("invitations.index"), count,
-                          kind="organisations.invitations"))
+    found, now = [], utcnow()
     language = page_language()
     for organisation in db.session.scalars(
             sa.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE,

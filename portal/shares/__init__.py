@@ -2,6 +2,7 @@
 and reports where it shared."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 AUDIT_LABELS = {
     "share.posted": _l("Share request posted"),
@@ -33,8 +34,8 @@ def init_app(app):
         app,
         mail_kinds.MailKind("shares", _l("Share requests"), essential=False, digestible=True))
     register_labels(app, {"share_replies": Labels(ShareReply.labels())})
-    navigation.add(app, navigation.NavItem(_l("Share requests"), _members, "shares.index", order=17))
+    navigation.add(app, navigation.NavItem(lazy_pgettext("navigation", "Share requests"), _members, "shares.index", order=17))
     from portal import dashboard
     from portal.shares import dashboard as shares_dashboard
 
-    dashboard.register(app, "shares", shares_dashboard.items, order=40)
+    dashboard.register(app, "shares", waiting=shares_dashboard.waiting, order=40)

@@ -12,7 +12,7 @@ from portal.shares.models import ShareAnswer, ShareRequest, ShareTarget
 from portal.shares.services import today
 
 
-def items(user):
+def waiting(user):
     """One query: requests asking one of the person's organisations, open, that it has not answered."""
     ids = [o.id for o in my_organisations(user)]
     if not ids:

@@ -14,7 +14,17 @@ from portal.auth.models import User
 from portal.auth.passwords import hash_password
 from portal.extensions import db
 from portal.organisations.models import Membership, MembershipInvitation, Role
-from tests.support.browser import choose, deliver, link_in, log_in, nav, only_mail
+from tests.support.browser import (
+    choose,
+    deliver,
+    link_in,
+    log_in,
+    log_out,
+    nav,
+    only_mail,
+    open_coordinator_tool,
+    person_menu,
+)
 from tests.support.factories import make_org, make_user
 
 pytestmark = pytest.mark.browser
@@ -46,8 +56,8 @@ def test_coordinator_invites_a_person_who_sets_up_their_account(page, new_page, 
     # The coordinator logs in through the form and sends the invitation.
     page.goto("/login")
     log_in(page, "coordinator@prnetwork.example", "ผู้ประสานงาน-2569")
-    expect(nav(page).get_by_role("link", name="ผู้ประสานงาน เครือข่าย")).to_be_visible()
-    nav(page).get_by_role("link", name="คำเชิญ", exact=True).click()
+    expect(person_menu(page, "ผู้ประสานงาน เครือข่าย")).to_be_visible()
+    open_coordinator_tool(page, "คำเชิญ")
     expect(page).to_have_url(f"{server.url}/invitations")
     expect(page.get_by_role("heading", level=1)).to_have_text("คำเชิญ")
 
@@ -87,7 +97,7 @@ def test_coordinator_invites_a_person_who_sets_up_their_account(page, new_page, 
     expect(invited).to_have_url(f"{server.url}/")
     expect(invited.locator(".flash-success")).to_have_text(
         f"ยินดีต้อนรับสู่พอร์ทัลสมาชิกเครือข่ายประชาสัมพันธ์ในนาม {organisation_name}")
-    expect(nav(invited).get_by_role("link", name="สมชาย ใจดี")).to_be_visible()
+    expect(person_menu(invited, "สมชาย ใจดี")).to_be_visible()
     expect(invited.get_by_role("heading", level=1)).to_have_text("สวัสดีคุณ สมชาย ใจดี")  # their home base
     screenshot(invited, "4-welcome")
     with server.app.app_context():
@@ -101,15 +111,15 @@ def test_coordinator_invites_a_person_who_sets_up_their_account(page, new_page, 
     invited.get_by_role("button", name="English").click()
     expect(invited.locator("html")).to_have_attribute("lang", "en")
     expect(invited.get_by_role("heading", level=1)).to_have_text("Hello, สมชาย ใจดี")
-    nav(invited).get_by_role("button", name="Log out").click()
+    log_out(invited, thai=False)
     expect(invited.locator(".flash-success")).to_have_text("You have logged out.")
-    expect(nav(invited).get_by_role("link", name="สมชาย ใจดี")).to_have_count(0)
+    expect(person_menu(invited, "สมชาย ใจดี")).to_have_count(0)
 
     nav(invited).get_by_role("link", name="Log in", exact=True).click()
     expect(invited.get_by_role("heading", level=1)).to_have_text("Log in")
     log_in(invited, "somchai.j@example.org", "รหัสผ่านยาวพอ2569", thai=False)
     expect(invited).to_have_url(f"{server.url}/")
-    expect(nav(invited).get_by_role("link", name="สมชาย ใจดี")).to_be_visible()
+    expect(person_menu(invited, "สมชาย ใจดี")).to_be_visible()
     expect(invited.locator("html")).to_have_attribute("lang", "en")
     screenshot(invited, "5-logged-in-again")
 
@@ -139,7 +149,7 @@ def test_forgotten_password_round_trip(page, new_page, server, smtp, screenshot,
     other = new_page()
     other.goto("/login")
     log_in(other, "malee@member.example", "รหัสเดิมที่ลืมไป")
-    expect(nav(other).get_by_role("link", name="มาลี ศรีสุข")).to_be_visible()
+    expect(person_menu(other, "มาลี ศรีสุข")).to_be_visible()
     other.goto("/account")
     expect(other.get_by_role("heading", level=1)).to_have_text("ตั้งค่าบัญชี")
 
@@ -167,7 +177,7 @@ def test_forgotten_password_round_trip(page, new_page, server, smtp, screenshot,
     third = new_page()
     third.goto("/login")
     log_in(third, "malee@member.example", "รหัสเดิมที่ลืมไป")
-    expect(nav(third).get_by_role("link", name="มาลี ศรีสุข")).to_be_visible()
+    expect(person_menu(third, "มาลี ศรีสุข")).to_be_visible()
 
     page.get_by_label("รหัสผ่านใหม่", exact=True).fill("รหัสใหม่จำได้แน่นอน")
     page.get_by_label("กรอกรหัสผ่านใหม่อีกครั้ง", exact=True).fill("รหัสใหม่จำได้แน่นอน")
@@ -175,7 +185,7 @@ def test_forgotten_password_round_trip(page, new_page, server, smtp, screenshot,
     expect(page).to_have_url(f"{server.url}/")
     expect(page.locator(".flash-success")).to_have_text(
         "เปลี่ยนรหัสผ่านแล้ว ระบบได้ออกจากระบบในอุปกรณ์อื่นทั้งหมด")
-    expect(nav(page).get_by_role("link", name="มาลี ศรีสุข")).to_be_visible()
+    expect(person_menu(page, "มาลี ศรีสุข")).to_be_visible()
     screenshot(page, "3-password-changed")
     assert stored()[0] != before[0]
 
@@ -199,14 +209,14 @@ def test_forgotten_password_round_trip(page, new_page, server, smtp, screenshot,
     expect(other.get_by_role("link", name="ขอลิงก์ตั้งรหัสผ่านใหม่")).to_be_visible()
 
     # Out and in again: the old password fails, the new one works.
-    nav(page).get_by_role("button", name="ออกจากระบบ").click()
+    log_out(page)
     expect(page.locator(".flash-success")).to_have_text("ออกจากระบบแล้ว")
     page.goto("/login")
     browser_problems.expect_http_error(422, "/login")  # the form comes back with its error
     log_in(page, "malee@member.example", "รหัสเดิมที่ลืมไป")
     expect(page.locator("#password-error")).to_have_text(WRONG_LOGIN)
-    expect(nav(page).get_by_role("link", name="มาลี ศรีสุข")).to_have_count(0)
+    expect(person_menu(page, "มาลี ศรีสุข")).to_have_count(0)
     screenshot(page, "5-old-password-refused")
     log_in(page, "malee@member.example", "รหัสใหม่จำได้แน่นอน")
     expect(page).to_have_url(f"{server.url}/")
-    expect(nav(page).get_by_role("link", name="มาลี ศรีสุข")).to_be_visible()
+    expect(person_menu(page, "มาลี ศรีสุข")).to_be_visible()

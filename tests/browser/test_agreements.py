@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.organisations.models import Organisation, OrgStatus
 from portal.organisations.profiles import set_status
 from tests.support.agreements import make_signatory
-from tests.support.browser import deliver, link_in, log_in, nav, only_mail
+from tests.support.browser import deliver, link_in, log_in, nav_link, only_mail
 from tests.support.network import PASSWORD, build_network
 
 pytestmark = pytest.mark.browser
@@ -59,7 +59,7 @@ def test_draft_publish_sign_in_two_languages_and_verify_the_certificate(server, 
     admin = new_page()
     admin.goto("/login")
     log_in(admin, network["org_admin"], PASSWORD)
-    nav(admin).get_by_role("link", name="ข้อตกลง", exact=True).click()
+    nav_link(admin, "ข้อตกลง").click()
     admin.evaluate("() => document.fonts.ready.then(() => true)")  # no layout shift under the click below
     admin.get_by_role("button", name=f"ร่างบันทึกข้อตกลงความร่วมมือของ {HOME}").click()
     admin.get_by_label("ชื่อข้อตกลงภาษาไทย").fill(TITLE_TH)
@@ -183,7 +183,7 @@ def test_a_coordinator_publishes_the_charter_and_each_member_signs_in_its_own_la
         signer = new_page()
         signer.goto("/login")
         log_in(signer, email, PASSWORD)
-        signer.get_by_role("link", name="ข้อตกลง" if thai else "Agreements", exact=True).first.click()
+        nav_link(signer, "ข้อตกลง" if thai else "Agreements").click()
         signer.get_by_role("link", name="ธรรมนูญเครือข่ายประชาสัมพันธ์" if thai else "Charter of the PR Network").click()
         signer.get_by_role("button", name="อ่านและลงนาม" if thai else "Read and sign").click()
         signer.get_by_label("ตำแหน่งของคุณ" if thai else "Your position").fill(position)

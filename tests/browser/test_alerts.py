@@ -5,7 +5,7 @@ page shows the acknowledgement, with the organisation nobody there has acknowled
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import deliver, link_in, log_in, nav
+from tests.support.browser import deliver, link_in, log_in, nav_link
 from tests.support.network import PASSWORD, build_network
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ def test_a_coordinator_alerts_the_network_and_sees_a_member_acknowledge(server, 
     coordinator = new_page()
     coordinator.goto("/login")
     log_in(coordinator, network["coordinator"], PASSWORD)
-    nav(coordinator).get_by_role("link", name="แจ้งเตือนด่วน", exact=True).click()
+    nav_link(coordinator, "แจ้งเตือนด่วน").click()
     coordinator.get_by_role("button", name="ส่งแจ้งเตือนด่วน").click()
     coordinator.get_by_label("หัวข้อแจ้งเตือนภาษาไทย").fill(TITLE)
     coordinator.get_by_label("ข้อความภาษาไทย").fill("ระดับน้ำแม่น้ำปิงสูงขึ้น โปรดเตรียมแถลงข่าว")

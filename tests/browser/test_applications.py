@@ -17,7 +17,7 @@ from portal.auth.models import User
 from portal.auth.passwords import hash_password
 from portal.extensions import db
 from portal.organisations.models import Membership, Role
-from tests.support.browser import deliver, link_in, log_in, nav, open_coordinator_tool
+from tests.support.browser import deliver, link_in, log_in, nav, nav_link, open_coordinator_tool, person_menu
 from tests.support.factories import make_user
 
 pytestmark = pytest.mark.browser
@@ -193,7 +193,7 @@ def test_application_from_the_public_form_to_the_new_organisation_admin(
     coordinator = new_page()
     coordinator.goto("/login")
     log_in(coordinator, COORDINATOR, COORDINATOR_PASSWORD)
-    expect(nav(coordinator).get_by_role("link", name=COORDINATOR_NAME)).to_be_visible()
+    expect(person_menu(coordinator, COORDINATOR_NAME)).to_be_visible()
     open_coordinator_tool(coordinator, "รายการรออนุมัติ")
     expect(coordinator).to_have_url(f"{server.url}/admin/applications")
     expect(coordinator.get_by_role("heading", level=1)).to_have_text("รายการรออนุมัติ")
@@ -273,8 +273,9 @@ def test_application_from_the_public_form_to_the_new_organisation_admin(
     expect(page).to_have_url(f"{server.url}/")
     expect(page.locator(".flash-success")).to_have_text(
         f"ยินดีต้อนรับสู่พอร์ทัลสมาชิกเครือข่ายประชาสัมพันธ์ในนาม {ORGANISATION}")
-    expect(nav(page).get_by_role("link", name="มาลี ศรีน่าน")).to_be_visible()
-    expect(nav(page).get_by_role("link", name="คำเชิญ", exact=True)).to_be_visible()  # org admins invite
+    expect(person_menu(page, "มาลี ศรีน่าน")).to_be_visible()
+    nav(page).get_by_text("องค์กรของฉัน").click()
+    expect(nav_link(page, "คำเชิญ")).to_be_visible()  # org admins invite, from their organisation's menu
     expect(nav(page).get_by_role("link", name="รายการรออนุมัติ")).to_have_count(0)  # but are not coordinators
     screenshot(page, "8-organisation-admin")
 

@@ -29,7 +29,7 @@ from portal.organisations.models import (
     Sector,
 )
 from portal.organisations.profiles import set_status
-from tests.support.browser import choose, deliver, log_in, nav, only_mail
+from tests.support.browser import choose, deliver, log_in, nav, nav_link, only_mail, person_menu
 from tests.support.factories import make_org, make_user
 
 pytestmark = pytest.mark.browser
@@ -98,7 +98,7 @@ def test_organisation_admin_edits_the_profile_in_place_uploads_a_logo_and_invite
 
     page.goto("/login")
     log_in(page, "somsri@lampang-pr.example", PASSWORD)
-    expect(nav(page).get_by_role("link", name="สมศรี รักษ์ข่าว")).to_be_visible()
+    expect(person_menu(page, "สมศรี รักษ์ข่าว")).to_be_visible()
     nav(page).get_by_text("องค์กรของฉัน", exact=True).click()  # two organisations: a dropdown of their names
     expect(nav(page).get_by_role("link", name=CLUB, exact=True)).to_be_visible()
     nav(page).get_by_role("link", name=HOME, exact=True).click()
@@ -287,8 +287,8 @@ def test_member_searches_filters_and_pages_through_the_directory_and_comes_back(
     member = new_page()  # a browser of her own
     member.goto("/login")
     log_in(member, "anong@cmu.example", PASSWORD)
-    expect(nav(member).get_by_role("link", name="อนงค์ ศรีเชียงใหม่")).to_be_visible()
-    nav(member).get_by_role("link", name="ทำเนียบสมาชิก", exact=True).click()
+    expect(person_menu(member, "อนงค์ ศรีเชียงใหม่")).to_be_visible()
+    nav_link(member, "ทำเนียบสมาชิก").click()
     expect(member).to_have_url(f"{server.url}/directory")
     expect(member.get_by_role("heading", level=1)).to_have_text("ทำเนียบสมาชิก")
     expect(results(member).locator("p.muted").first).to_have_text(f"{everyone} องค์กร")
@@ -394,7 +394,7 @@ def test_member_searches_filters_and_pages_through_the_directory_and_comes_back(
     expect(pager).to_contain_text("หน้า 1 จาก 2")
     expect(cards(member)).to_have_count(20)
     assert "page" not in query_of(member) and query_of(member)["region"] == ["west"]
-    expect(nav(member).get_by_role("link", name="ทำเนียบสมาชิก", exact=True)).to_be_visible()
+    expect(nav_link(member, "ทำเนียบสมาชิก")).to_be_visible()
     expect(member.get_by_role("heading", level=1)).to_have_text("ทำเนียบสมาชิก")
     expect(member.get_by_role("combobox", name=re.compile("^ภูมิภาค"))).to_have_value("west")
     expect(member.locator("#results")).to_have_count(1)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from portal.db import utcnow
 from portal.i18n import BANGKOK
-from tests.support.browser import deliver, log_in, nav, only_mail
+from tests.support.browser import deliver, log_in, nav_link, only_mail
 from tests.support.network import PASSWORD, build_network
 
 pytestmark = pytest.mark.browser
@@ -35,7 +35,7 @@ def test_a_guest_answers_yes_from_the_mail_and_gets_the_calendar_entry(server, s
     coordinator = new_page()
     coordinator.goto("/login")
     log_in(coordinator, network["coordinator"], PASSWORD)
-    nav(coordinator).get_by_role("link", name="กิจกรรม", exact=True).click()
+    nav_link(coordinator, "กิจกรรม").click()
     coordinator.get_by_role("button", name="สร้างกิจกรรม").click()
     coordinator.get_by_label("ชื่อกิจกรรมภาษาไทย").fill(TITLE)
     coordinator.get_by_label("เริ่ม (เวลาประเทศไทย)").fill(starts.strftime("%Y-%m-%dT%H:%M"))

@@ -5,7 +5,7 @@ and downloads the report (PDF and CSV)."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import choose, log_in, nav
+from tests.support.browser import choose, log_in, nav_link
 from tests.support.network import PASSWORD, build_network
 from tests.support.shares import png_bytes
 
@@ -30,7 +30,7 @@ def test_a_request_is_posted_answered_reported_and_tallied(server, new_page, scr
     requester = new_page()
     requester.goto("/login")
     log_in(requester, network["org_admin"], PASSWORD)
-    nav(requester).get_by_role("link", name="ขอความร่วมมือเผยแพร่ข่าวสาร", exact=True).click()
+    nav_link(requester, "คำขอเผยแพร่").click()
     requester.get_by_role("button", name="ขอความร่วมมือเครือข่ายเผยแพร่ข่าวสาร").click()
     requester.get_by_label("หัวข้อข่าวภาษาไทย").fill(HEADLINE)
     requester.get_by_label("ข้อความภาษาไทย").fill("ขอความร่วมมือเผยแพร่กำหนดการเทศกาล 1–10 ธันวาคม")
@@ -48,7 +48,7 @@ def test_a_request_is_posted_answered_reported_and_tallied(server, new_page, scr
     sharer = new_page()
     sharer.goto("/login")
     log_in(sharer, network["other_admin"], PASSWORD)
-    nav(sharer).get_by_role("link", name="ขอความร่วมมือเผยแพร่ข่าวสาร", exact=True).click()
+    nav_link(sharer, "คำขอเผยแพร่").click()
     sharer.get_by_role("link", name=HEADLINE).click()
     sharer.get_by_label("ร่วมเผยแพร่", exact=True).check()
     sharer.get_by_role("button", name="ส่งคำตอบ", exact=True).click()

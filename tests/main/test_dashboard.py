@@ -12,7 +12,7 @@ from tests.support.agreements import cooperation
 from tests.support.applications import make_application
 from tests.support.events import invite_members, published_event
 from tests.support.shares import posted_request
-from tests.support.web import client_as, statements_of
+from tests.support.web import client_as, csrf, statements_of
 
 
 def waiting(page):
@@ -97,3 +97,39 @@ def test_the_dashboard_speaks_english_to_an_english_member(app, network):
         db.session.commit()
     page = client_as(app, network["member"]).get("/").get_data(as_text=True)
     assert "Waiting for you" in page and "รอการดำเนินการของคุณ" not in page
+
+
+def badges(page):
+    """The navigation's counts of waiting work: {link text: count}."""
+    return {text.strip(): int(count) for text, count in re.findall(
+        r'>([^<>]+)<span class="badge" aria-hidden="true">(\d+)</span>', page)}
+
+
+def test_the_navigation_counts_what_waits_and_counts_again_after_the_person_acts(app, network):
+    fill(app, network, 2)
+    member = client_as(app, network["member"])
+    member.post("/language", data={"language": "th", "csrf_token": csrf(member, "/directory")})  # a change: count again
+    first, second = statements_of(member, "/directory", warm=False), statements_of(member, "/directory", warm=False)
+    page = member.get("/directory").get_data(as_text=True)
+    assert badges(page) == {"กิจกรรม": 2, "แจ้งเตือนด่วน": 2, "เมนู": 4}
+    assert "(รอดำเนินการ 2 รายการ)" in page  # what screen readers hear beside the link
+    # Counted with the dashboard, then kept for a minute: the next pages ask nothing of the domains.
+    assert second == statements_of(member, "/directory") and second <= first - 5, (first, second)
+    with app.app_context():
+        from portal.events.models import Invitation
+
+        member_id = find_user_by_email(network["member"]).id
+        event_id = db.session.scalars(db.select(Invitation.event_id).where(Invitation.user_id == member_id)).first()
+    answered = member.post(f"/events/{event_id}/answer",
+                           data={"reply": "yes", "csrf_token": csrf(member, f"/events/{event_id}")})
+    assert answered.status_code in (200, 303), answered.status_code
+    assert badges(member.get("/directory").get_data(as_text=True))["กิจกรรม"] == 1
+
+
+def test_a_coordinators_tools_carry_the_sum_of_what_waits_in_them(app, network):
+    fill(app, network, 3)
+    page = client_as(app, network["coordinator"]).get("/directory").get_data(as_text=True)
+    counts = badges(page)
+    assert counts["รายการรออนุมัติ"] == 3 and counts["เครื่องมือ"] >= 3
+    visitor = app.test_client().get("/").get_data(as_text=True)
+    assert 'class="badge"' not in visitor

@@ -4,7 +4,7 @@ import re
 
 from portal.mail.worker import deliver_batch
 
-COORDINATOR_TOOLS = re.compile("^(เครื่องมือผู้ประสานงาน|Coordinator tools)$")
+COORDINATOR_TOOLS = re.compile(r"^(เครื่องมือ|Tools)(\s|$)")
 
 
 def deliver(server, expected):
@@ -50,7 +50,23 @@ def nav(page):
     return page.get_by_role("navigation", name=re.compile("^(เมนูหลัก|Main navigation)$"))
 
 
+def nav_link(page, label):
+    """A link of the navigation by its label, whatever count of waiting work its name carries."""
+    return nav(page).get_by_role("link", name=re.compile("^" + re.escape(label) + r"(\s*\(|$)"))
+
+
+def person_menu(page, name):
+    """The logged-in person's menu in the navigation, named after them."""
+    return nav(page).locator("summary", has_text=name)
+
+
+def log_out(page, thai=True):
+    """Log out through the person's menu."""
+    nav(page).locator(".person-menu summary").click()
+    nav(page).get_by_role("button", name="ออกจากระบบ" if thai else "Log out").click()
+
+
 def open_coordinator_tool(page, name):
     """Open the coordinators' tools menu in the navigation and follow one of its links."""
     nav(page).get_by_text(COORDINATOR_TOOLS).click()
-    nav(page).get_by_role("link", name=name, exact=True).click()
+    nav_link(page, name).click()
