@@ -27,6 +27,7 @@ run: setup pango
 	$(FLASK) db upgrade
 	$(FLASK) signing-key
 	$(FLASK) demo
+	$(FLASK) digest send
 	@echo "Portal: http://127.0.0.1:5000   Mailbox: http://127.0.0.1:5000/dev/mailbox/"
 	@trap 'kill $$worker 2>/dev/null' EXIT; \
 	  $(FLASK) outbox work --poll 1 & worker=$$!; \
@@ -70,6 +71,7 @@ bench: setup wrk
 	$(PY) bench/alerts.py
 	$(PY) bench/shares.py
 	$(PY) bench/dashboard.py
+	$(PY) bench/digest.py
 
 ## Refresh the catalogues after changing strings; Thai gaps are listed (and fail the translation test).
 catalogues: $(VENV)/.installed

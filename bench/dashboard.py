@@ -9,6 +9,8 @@ Run by `make bench` (never by pytest). One run, every figure against a baseline 
 2. SQL statements of GET / as that coordinator, counted in-process at 5 and at 5,000 items: they must be equal.
 3. req/s and p50/p99 of GET / under gunicorn (2 sync workers) with wrk, as ratios to bench.bare_app measured before
    and after.
+4. The navigation's badges on every other page: GET /directory with the counts kept in the session (as a browser
+   has them, WAITING_BADGE_SECONDS=60) against the same page counting them on every request (=0).
 
 Written to bench/results/dashboard.json; a short table is printed. BENCH_SECONDS sets each wrk run's length
 (default 5). About a minute on 2 cores.
@@ -156,6 +158,13 @@ def main():
             cookie = log_in(portal.url, COORDINATOR, PASSWORD)
             warm_up(portal.url + "/", headers=[f"Cookie: {cookie}"])
             report["page"] = wrk(portal.url + "/", SECONDS, headers=[f"Cookie: {cookie}"])
+        for name, seconds in (("other_page_badges_kept", "60"), ("other_page_badges_counted", "0")):
+            with Gunicorn("wsgi:app", {**settings, "WAITING_BADGE_SECONDS": seconds}) as portal:
+                cookie = log_in(portal.url, COORDINATOR, PASSWORD)  # lands on / : the counts are in the cookie
+                warm_up(portal.url + "/directory", headers=[f"Cookie: {cookie}"])
+                report[name] = wrk(portal.url + "/directory", SECONDS, headers=[f"Cookie: {cookie}"])
+        report["other_page_badges_kept"]["ratio_to_counted"] = round(
+            report["other_page_badges_kept"]["rps"] / report["other_page_badges_counted"]["rps"], 2)
         with Gunicorn("bench.bare_app:app", settings) as bare:
             warm_up(bare.url + "/")
             report["bare_after"] = wrk(bare.url + "/", SECONDS)
@@ -173,6 +182,9 @@ def main():
     print(f"dashboard with 5,000 waiting: {page['rps']:.1f} req/s, p50 {page['p50_ms']} ms, p99 {page['p99_ms']} ms; "
           f"bare {report['bare']['rps']:.0f} / {report['bare_after']['rps']:.0f} req/s; "
           f"ratio {page['ratio_to_bare']} / {page['ratio_to_bare_after']}")
+    kept, counted = report["other_page_badges_kept"], report["other_page_badges_counted"]
+    print(f"/directory with the badges kept: {kept['rps']:.1f} req/s (p50 {kept['p50_ms']} ms); counted on every "
+          f"page: {counted['rps']:.1f} req/s (p50 {counted['p50_ms']} ms); ratio {kept['ratio_to_counted']}")
     print(f"({report['seconds']} s; written to {os.path.relpath(RESULTS, ROOT)})")
     if not report["queries"]["equal"]:
         raise SystemExit("the dashboard's queries grow with the waiting items")

@@ -24,6 +24,7 @@ DOMAINS = (
     "portal.alerts",
     "portal.admin",
     "portal.main",
+    "portal.digest",
 )
 
 

@@ -46,6 +46,9 @@ def from_environment(instance_path, portal_env=None):
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": env == "production",
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024),
+        # How long the navigation's counts of waiting work are kept in a person's session before they are counted
+        # again (they are counted again at once after any change the person makes).
+        "WAITING_BADGE_SECONDS": _int("WAITING_BADGE_SECONDS", 60),
         "WTF_CSRF_TIME_LIMIT": None,
         "BABEL_DEFAULT_LOCALE": "th",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",

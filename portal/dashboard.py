@@ -70,7 +70,7 @@ def register(app, name, *, waiting: Callable | None = None, items: Callable | No
 
 def init_app(app):
     """Forget a person's counted badges whenever they change something."""
-    app.config.setdefault("WAITING_BADGE_SECONDS", 60)
+    app.config.setdefault("WAITING_BADGE_SECONDS", 60)  # set from the environment by portal.config
 
     @app.before_request
     def _forget_counts_on_change():

@@ -49,6 +49,7 @@ EXPECTED = {
     ("main.home", "GET"): EVERYONE,
     ("main.health", "GET"): EVERYONE,
     ("main.liveness", "GET"): EVERYONE,
+    ("main.network", "GET"): MEMBERS,
     ("main.set_language", "POST"): each(303, 303, 303, 303, 303, data={"language": "en", "next": "/"}),
     ("static", "GET"): EVERYONE,
     ("auth.login", "GET"): each(200, 303, 303, 303, 303),

@@ -49,3 +49,7 @@ def init_app(app):
 
     dashboard.register(app, "agreements", waiting=agreements_dashboard.waiting, items=agreements_dashboard.items,
                        order=20)
+    from portal import glance
+    from portal.agreements.glance import charts as glance_charts
+
+    glance.register(app, "agreements", glance_charts, order=30)

@@ -46,10 +46,10 @@ def _visible(user):
     party_to = sa.select(AgreementVersion.agreement_id).join(
         VersionParty, VersionParty.version_id == AgreementVersion.id).where(VersionParty.organisation_id.in_(mine))
     published_charter = sa.and_(Agreement.kind == AgreementKind.CHARTER, Agreement.versions.any())
-    found = db.session.scalars(query.where(sa.or_(
+    found = db.session.execute(query.add_columns(Agreement.versions.any()).where(sa.or_(
         Agreement.id.in_(party_to), Agreement.author_organisation_id.in_(mine),
         published_charter if is_active_member(user) else sa.false()))).all()
-    return [a for a in found if a.versions or may_edit(user, a)]
+    return [a for a, published in found if published or may_edit(user, a)]  # published: no query per agreement
 
 
 def for_person(user, today=None):

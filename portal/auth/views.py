@@ -136,19 +136,37 @@ def _account_forms(**forms):
 
 def _notification_settings():
     choices = mail_preferences.choices_of(current_user.email)
-    return {"optional_kinds": [(kind, choices.get(kind.name) != mail_preferences.OFF)
-                               for kind in mail_kinds.optional_kinds()],
+    return {"optional_kinds": [(kind, _FORM_VALUES[choices.get(kind.name)]) for kind in mail_kinds.optional_kinds()],
             "essential_kinds": mail_kinds.essential_kinds()}
+
+
+# The notifications form's values for a person's choice of a kind: each mail (no row), in the digest, or off.
+_FORM_VALUES = {None: "each", mail_preferences.DIGEST: "digest", mail_preferences.OFF: "off"}
+_CHOICES = {value: choice for choice, value in _FORM_VALUES.items()}
+
+
+def _posted_choices():
+    """{kind: choice} from the form: a ticked box ("on") per kind that is on or off, three radio buttons
+    ("choice-<kind>") per digestible kind; a digestible kind with no valid answer keeps its choice."""
+    ticked = set(request.form.getlist("on"))
+    choices = {}
+    for kind in mail_kinds.optional_kinds():
+        if not kind.digestible:
+            choices[kind.name] = None if kind.name in ticked else mail_preferences.OFF
+        elif request.form.get(f"choice-{kind.name}") in _CHOICES:
+            choices[kind.name] = _CHOICES[request.form[f"choice-{kind.name}"]]
+    return choices
 
 
 @bp.post("/account/notifications")
 @login_required
 def update_notifications():
-    """Save which kinds of mail the person wants (the ticked ones); essential mail is always sent."""
+    """Save which kinds of mail the person wants, one by one or in the weekly digest; essential mail is always
+    sent."""
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render("auth/account.html", "notifications", status=400, **_account_forms(notifications_form=form))
-    mail_preferences.set_wanted(current_user.email, set(request.form.getlist("on")))
+    mail_preferences.set_choices(current_user.email, _posted_choices())
     db.session.commit()
     if is_htmx():
         return render("auth/account.html", "notifications", notifications_saved=True, **_account_forms())

@@ -72,3 +72,7 @@ def init_app(app):
 
     dashboard.register(app, "events", waiting=events_dashboard.waiting, items=events_dashboard.items,
                        order=30)
+    from portal import glance
+    from portal.events.glance import charts as glance_charts
+
+    glance.register(app, "events", glance_charts, order=40)

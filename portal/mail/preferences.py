@@ -11,20 +11,25 @@ from portal.mail.models import MailPreference
 from portal.tokens import TokenError, make_token, read_token
 
 OFF = "off"
+DIGEST = "digest"  # not mailed one by one: the weekly digest tells it (only for a digestible kind)
+CHOICES = (None, DIGEST, OFF)  # None is "each mail", the default, stored as no row
 TOKEN_PURPOSE = "mail-unsubscribe"
 # An unsubscribe link must still work when an old message is found in a folder months later.
 UNSUBSCRIBE_MAX_AGE = 400 * 24 * 3600
 
 
 def opted_out(kind, addresses):
-    """The addresses among `addresses` that turned `kind` off (one query; none for an essential kind)."""
-    if kinds.get(kind).essential:
+    """The addresses among `addresses` that want no single mail of `kind`: turned off, or (for a digestible kind)
+    left to the weekly digest. One query; none for an essential kind."""
+    mail_kind = kinds.get(kind)
+    if mail_kind.essential:
         return set()
     wanted = {canonical_email(address): address for address in addresses}
     if not wanted:
         return set()
+    not_single = [OFF, DIGEST] if mail_kind.digestible else [OFF]
     off = db.session.scalars(sa.select(MailPreference.address).where(
-        MailPreference.kind == kind, MailPreference.choice == OFF, MailPreference.address.in_(wanted)))
+        MailPreference.kind == kind, MailPreference.choice.in_(not_single), MailPreference.address.in_(wanted)))
     return {wanted[address] for address in off}
 
 
@@ -36,9 +41,13 @@ def choices_of(address):
 
 
 def set_choice(address, kind, choice):
-    """Set one address's choice for one non-essential kind: OFF, or None for on. Return whether anything changed."""
-    if kinds.get(kind).essential:
+    """Set one address's choice for one non-essential kind: OFF, DIGEST (a digestible kind only), or None for each
+    mail. Return whether anything changed."""
+    mail_kind = kinds.get(kind)
+    if mail_kind.essential:
         raise ValueError(f"mail kind {kind!r} is essential: it cannot be turned off")
+    if choice not in CHOICES or (choice == DIGEST and not mail_kind.digestible):
+        raise ValueError(f"mail kind {kind!r} cannot be set to {choice!r}")
     address = canonical_email(address)
     where = (MailPreference.address == address, MailPreference.kind == kind)
     current = db.session.scalar(sa.select(MailPreference.choice).where(*where))
@@ -54,14 +63,16 @@ def set_choice(address, kind, choice):
     return True
 
 
-def set_wanted(address, wanted):
-    """Turn on exactly the non-essential kinds named in `wanted` for an address, the others off; return the kinds
-    that changed."""
+def set_choices(address, choices):
+    """Set an address's {kind name: choice} (None, DIGEST or OFF) for the non-essential kinds named; kinds not named
+    keep their choice. Return the kinds that changed."""
     changed = []
     current = choices_of(address)
     for kind in kinds.optional_kinds():
-        wanted_choice = None if kind.name in wanted else OFF
-        if current.get(kind.name) != wanted_choice and set_choice(address, kind.name, wanted_choice):
+        if kind.name not in choices:
+            continue
+        choice = choices[kind.name]
+        if current.get(kind.name) != choice and set_choice(address, kind.name, choice):
             changed.append(kind.name)
     return changed
 

@@ -2,9 +2,9 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, redirect, request, session
-from flask_login import current_user
+from flask_login import current_user, login_required
 
-from portal import dashboard
+from portal import dashboard, glance
 from portal.db import utcnow
 from portal.extensions import db
 from portal.htmx import render
@@ -19,8 +19,16 @@ def home():
     """A person's home base once logged in (what needs them, what is coming, what happened lately); the network's
     public page for visitors."""
     if current_user.is_authenticated:
-        return render("main/dashboard.html", board=dashboard.for_user(current_user), now=utcnow())
+        return render("main/dashboard.html", board=dashboard.for_user(current_user),
+                      charts=glance.for_user(current_user), now=utcnow())
     return render("main/home.html", now=utcnow())
+
+
+@bp.get("/network")
+@login_required
+def network():
+    """The network at a glance: every chart the person may see, larger."""
+    return render("main/network.html", charts=glance.for_user(current_user))
 
 
 @bp.post("/language")

@@ -107,3 +107,7 @@ def init_app(app):
 
     dashboard.register(app, "organisations", waiting=organisations_dashboard.waiting, items=organisations_dashboard.items,
                        order=50)
+    from portal import glance
+    from portal.organisations.glance import charts as glance_charts
+
+    glance.register(app, "organisations", glance_charts, order=10)

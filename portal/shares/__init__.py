@@ -39,3 +39,7 @@ def init_app(app):
     from portal.shares import dashboard as shares_dashboard
 
     dashboard.register(app, "shares", waiting=shares_dashboard.waiting, order=40)
+    from portal import glance
+    from portal.shares.glance import charts as glance_charts
+
+    glance.register(app, "shares", glance_charts, order=50)

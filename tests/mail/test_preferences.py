@@ -22,7 +22,8 @@ from tests.support.web import csrf
 ROOT = Path(__file__).resolve().parents[2]
 QUEUE_FUNCTIONS = {"queue_mail", "queue_many", "queue_notice", "queue_notice_to", "_queue"}
 ESSENTIAL = {"account", "applicant", "invitations", "signing", "event-answers", "alerts"}
-OPTIONAL = {"announcements", "applications", "membership", "agreements", "events", "shares"}
+OPTIONAL = {"announcements", "applications", "membership", "agreements", "events", "shares", "digest"}
+DIGESTIBLE = {"announcements", "applications", "agreements", "events", "shares"}
 
 
 def announce(to, kind="announcements", language="th", **extra):
@@ -34,6 +35,7 @@ def test_every_kind_is_registered_in_one_place_and_marked_essential_or_not(app):
     registered = {kind.name: kind for kind in kinds.registered_kinds(app)}
     assert {name for name, kind in registered.items() if kind.essential is True} == ESSENTIAL
     assert {name for name, kind in registered.items() if kind.essential is False} == OPTIONAL
+    assert {name for name, kind in registered.items() if kind.digestible} == DIGESTIBLE
     assert all(str(kind.label) for kind in registered.values())
     with pytest.raises(TypeError):
         kinds.MailKind(name="unmarked", label="Unmarked")  # essential has no default: say it
@@ -220,21 +222,24 @@ def test_the_account_page_lists_the_kinds_and_saves_the_choices(app, network):
         log_in(client, find_user_by_email(network["member"]))
     page = client.get("/account").get_data(as_text=True)
     assert 'id="notifications"' in page
-    assert 'value="events" checked' in page and "แจ้งเตือนด่วน" in page  # an essential kind: listed, no box
+    assert 'value="membership" checked' in page and "แจ้งเตือนด่วน" in page  # an essential kind: listed, no box
+    assert 'name="choice-events" value="each" checked' in page  # a digestible kind: each mail, digest or off
     assert 'value="alerts"' not in page
     token = csrf(client, "/account")
-    wanted = sorted(OPTIONAL - {"events"})
-    saved = client.post("/account/notifications", data={"csrf_token": token, "on": wanted})
+    wanted = sorted(OPTIONAL - DIGESTIBLE - {"membership"})
+    saved = client.post("/account/notifications", data={"csrf_token": token, "on": wanted, "choice-events": "off"})
     assert saved.status_code == 303 and saved.headers["Location"].endswith("/account#notifications")
     with app.app_context():
-        assert choices_of(network["member"]) == {"events": OFF}
+        assert choices_of(network["member"]) == {"events": OFF, "membership": OFF}
     page = client.get("/account").get_data(as_text=True)
-    assert 'value="events">' in page and 'value="shares" checked' in page
-    fragment = client.post("/account/notifications", data={"csrf_token": token, "on": sorted(OPTIONAL)},
+    assert 'value="membership">' in page and 'name="choice-events" value="off" checked' in page
+    assert 'name="choice-shares" value="each" checked' in page
+    fragment = client.post("/account/notifications", data={"csrf_token": token, "on": sorted(OPTIONAL),
+                                                           "choice-events": "each"},
                            headers={"HX-Request": "true"})
     body = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in body
-    assert "บันทึกการตั้งค่าการแจ้งเตือนแล้ว" in body and 'value="events" checked' in body
+    assert "บันทึกการตั้งค่าการแจ้งเตือนแล้ว" in body and 'name="choice-events" value="each" checked' in body
     with app.app_context():
         assert choices_of(network["member"]) == {}
     assert client.post("/account/notifications", data={"on": []}).status_code == 400  # no CSRF token
