@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.organisations import invitations
 from portal.organisations.models import Organisation
 from tests.support.applications import make_application
-from tests.support.browser import log_in, log_out, nav, nav_link, person_menu
+from tests.support.browser import choose, log_in, log_out, nav, nav_link, person_menu
 from tests.support.events import published_event
 from tests.support.network import PASSWORD, build_network
 
@@ -69,6 +69,14 @@ def test_a_member_lands_on_the_dashboard_answers_what_waits_and_sees_the_count_d
     screenshot(coordinator, "coordinator")
     coordinator.locator(".waiting-applications-pending").get_by_role("link").click()
     expect(coordinator.get_by_role("heading", level=1)).to_contain_text("รายการรออนุมัติ")
+    coordinator.get_by_role("link", name="สำนักงานประชาสัมพันธ์จังหวัดน่าน", exact=True).click()
+    choose(coordinator, "ผลการพิจารณา", "reject")
+    coordinator.get_by_label("ข้อความถึงผู้สมัคร", exact=True).fill("ขออภัย ยังไม่ตรงกับเกณฑ์ของเครือข่าย")
+    coordinator.get_by_role("button", name="บันทึกผลการพิจารณา", exact=True).click()
+    expect(coordinator.locator("#decision .status")).to_have_text("ไม่อนุมัติ")
+    coordinator.goto("/")
+    expect(coordinator.locator(".waiting-applications-pending")).to_have_count(0)  # the count went with the work
+    expect(nav(coordinator).locator(".tools-menu .badge")).to_have_count(0)
 
 
 def test_an_organisation_admin_follows_an_open_invitation_revokes_it_and_the_count_goes(server, new_page, screenshot):
