@@ -8,7 +8,7 @@ import email_validator
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Form, SelectChoice, SelectMultipleField, StringField, TextAreaField, URLField, widgets
+from wtforms import EmailField, Form, SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 WTFORMS_MESSAGES = [
@@ -127,11 +127,19 @@ def long_text_field(label, max_length, required=True):
     return TextAreaField(label, validators=[*checks, at_most(max_length)], filters=[_strip])
 
 
+def _with_scheme(value):
+    """People type "www.example.go.th": the https:// is understood."""
+    if value and "://" not in value:
+        return "https://" + value
+    return value
+
+
 def website_field(label):
-    """An optional full web address."""
-    return URLField(label, validators=[Optional(), at_most(300), URL(
+    """An optional web address; one typed without its scheme gets https:// (a text input with a URL keyboard: the
+    browser's own url input would refuse it before the form could help)."""
+    return StringField(label, validators=[Optional(), at_most(300), URL(
         require_tld=True, message=_l("Enter a full web address, such as https://www.example.go.th"))],
-        filters=[_strip])
+        filters=[_strip, _with_scheme], render_kw={"inputmode": "url", "autocomplete": "url", "spellcheck": "false"})
 
 
 class CheckboxesField(SelectMultipleField):

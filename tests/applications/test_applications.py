@@ -59,6 +59,17 @@ def test_apply_confirm_and_follow_the_status(app, coordinators):
     assert client.get(confirm_path).status_code == 400, "the confirmation link works once"
 
 
+def test_a_website_typed_without_https_is_taken_with_it(app):
+    client = app.test_client()
+    form = client.get("/apply").get_data(as_text=True)
+    assert 'type="url"' not in form  # the browser's url input would refuse "www.…" before the form could help
+    assert apply(client, website="www.nan-pr.example").status_code == 303
+    with app.app_context():
+        assert db.session.scalar(sa.select(Application.website)) == "https://www.nan-pr.example"
+    page = apply(app.test_client(), website="javascript:alert(1)").get_data(as_text=True)
+    assert "โปรดกรอกที่อยู่เว็บไซต์ให้ครบ" in page
+
+
 def test_english_applicant_gets_english_mail(app):
     client = app.test_client()
     post(client, "/language", {"language": "en"})

@@ -169,7 +169,7 @@ def test_organisation_admin_edits_the_profile_in_place_uploads_a_logo_and_invite
     expect(channels).to_contain_text(NOT_FILLED)
     channels.get_by_role("link", name="แก้ไข", exact=True).click()
     expect(channels.locator("form")).to_be_visible()
-    channels.locator("input[type=url]").first.fill("https://facebook.com/lampangpr")
+    channels.locator("input[inputmode=url]").first.fill("https://facebook.com/lampangpr")
     channels.get_by_role("button", name="ยกเลิก", exact=True).click()
     expect(channels.locator("form")).to_have_count(0)
     expect(channels).to_contain_text(NOT_FILLED)
