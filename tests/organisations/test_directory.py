@@ -21,7 +21,7 @@ from portal.organisations.models import (
 )
 from tests.support.factories import make_org, make_user
 from tests.support.network import PASSWORD
-from tests.support.web import login
+from tests.support.web import csrf, login
 
 NAMES = [
     ("ไปรษณีย์ภาคเหนือ", "Northern Post", Region.NORTH, Sector.STATE_ENTERPRISE, "เชียงใหม่", ["โลจิสติกส์"]),
@@ -86,6 +86,13 @@ def test_filters_by_region_and_sector_and_keep_them_in_page_links(member):
     assert names_in(member.get("/directory?region=south").get_data(as_text=True)) == ["เครือข่ายสื่อใต้"]
     assert names_in(member.get("/directory?sector=academic").get_data(as_text=True)) == ["มหาวิทยาลัยขอนแก่นตัวอย่าง"]
     assert member.get("/directory?region=atlantis&page=-3").status_code == 200
+
+
+def test_the_count_of_results_is_said_in_good_english_and_thai(member):
+    assert "1 องค์กร" in member.get("/directory?region=south").get_data(as_text=True)
+    member.post("/language", data={"language": "en", "csrf_token": csrf(member, "/directory")})
+    assert ">1 organisation<" in member.get("/directory?region=south").get_data(as_text=True)
+    assert ">4 organisations<" in member.get("/directory").get_data(as_text=True)
 
 
 def test_pages_of_twenty(app, member):
