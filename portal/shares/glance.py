@@ -11,23 +11,15 @@ from portal.extensions import db
 from portal.glance import BAD, GOOD, NONE, ON_HOLD, STACKED, Bar, Chart, Series
 from portal.i18n import page_language
 from portal.shares.access import my_organisations
-from portal.shares.models import ShareAnswer, ShareReply, ShareReport, ShareRequest, ShareTarget
-from portal.shares.services import today
+from portal.shares.models import ShareRequest
+from portal.shares.services import tally_counts, today
 
 SHOWN = 6
 
 
-def _count(model, *conditions, what=None):
-    return (sa.select(what if what is not None else sa.func.count()).select_from(model)
-            .where(model.request_id == ShareRequest.id, *conditions).correlate(ShareRequest).scalar_subquery())
-
-
 def _followed(user):
     """The open requests the person follows, newest first, each with its counts (one query)."""
-    query = sa.select(
-        ShareRequest, _count(ShareTarget), _count(ShareAnswer, ShareAnswer.reply == ShareReply.WILL_SHARE),
-        _count(ShareAnswer, ShareAnswer.reply == ShareReply.CANNOT),
-        _count(ShareReport, what=sa.func.count(sa.distinct(ShareReport.organisation_id)))).where(
+    query = sa.select(ShareRequest, *tally_counts(ShareRequest.id)).where(
         ShareRequest.hidden_at.is_(None), ShareRequest.relevant_until >= today())
     if not user.is_admin:
         query = query.where(ShareRequest.organisation_id.in_([o.id for o in my_organisations(user)]))

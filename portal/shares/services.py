@@ -215,16 +215,21 @@ class Tally:
         return self.will_share + self.cannot
 
 
-def tally(share):
-    """The request's tally in four queries, whatever the number of organisations, answers and reports."""
+def tally_counts(request_id):
+    """A request's organisations asked, answers "will share" and "can't", and organisations that reported sharing,
+    as scalar subqueries for `request_id` (an id, or ShareRequest.id to count each request of a larger query)."""
     def count(model, *conditions, what=None):
         return (sa.select(what if what is not None else sa.func.count()).select_from(model)
-                .where(model.request_id == share.id, *conditions).scalar_subquery())
+                .where(model.request_id == request_id, *conditions).correlate_except(model).scalar_subquery())
 
-    reached, will, cannot, shared = db.session.execute(sa.select(
-        count(ShareTarget), count(ShareAnswer, ShareAnswer.reply == ShareReply.WILL_SHARE),
-        count(ShareAnswer, ShareAnswer.reply == ShareReply.CANNOT),
-        count(ShareReport, what=sa.func.count(sa.distinct(ShareReport.organisation_id))))).one()
+    return (count(ShareTarget), count(ShareAnswer, ShareAnswer.reply == ShareReply.WILL_SHARE),
+            count(ShareAnswer, ShareAnswer.reply == ShareReply.CANNOT),
+            count(ShareReport, what=sa.func.count(sa.distinct(ShareReport.organisation_id))))
+
+
+def tally(share):
+    """The request's tally in four queries, whatever the number of organisations, answers and reports."""
+    reached, will, cannot, shared = db.session.execute(sa.select(*tally_counts(share.id))).one()
     by_channel = dict(db.session.execute(
         sa.select(ShareReport.channel, sa.func.count()).where(ShareReport.request_id == share.id)
         .group_by(ShareReport.channel)).all())
