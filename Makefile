@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask
 export FLASK_APP := wsgi.py
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench setup translations catalogues chromium pango wrk clean
+.PHONY: run test bench setup translations catalogues chromium pango vnu wrk clean
 
 ## Set up the virtual environment, the compiled catalogues and the development database.
 setup: $(VENV)/.installed translations
@@ -36,7 +36,7 @@ run: setup pango
 ## Run every test: SQLite always, PostgreSQL when TEST_POSTGRES_URL is set, the browser journeys in Chromium; one
 ## pytest worker per core (PYTEST_WORKERS=0 runs them in this process, e.g. to debug).
 PYTEST_WORKERS ?= auto
-test: setup chromium pango
+test: setup chromium pango vnu
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 chromium:
@@ -53,6 +53,16 @@ pango:
 	    echo "Installing Debian's Pango for the certificate PDFs..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
 	  else echo "Pango is missing (apt-get install libpango-1.0-0 libpangoft2-1.0-0): certificate PDFs cannot be made."; fi; }
+
+## The W3C Nu HTML checker (tests/test_html.py), fetched with npm into .cache/vnu when missing; it runs on Java.
+VNU_VERSION := 26.9.27
+VNU_JAR := .cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR)
+
+$(VNU_JAR):
+	@command -v npm >/dev/null 2>&1 && npm install --no-save --no-audit --no-fund --silent --prefix .cache/vnu \
+	  vnu-jar@$(VNU_VERSION) >/dev/null || echo "npm is missing or failed: the HTML validity test will be skipped."
+	@command -v java >/dev/null 2>&1 || echo "Java is missing (apt-get install default-jre-headless): the HTML validity test will be skipped."
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
@@ -72,6 +82,7 @@ bench: setup wrk
 	$(PY) bench/shares.py
 	$(PY) bench/dashboard.py
 	$(PY) bench/digest.py
+	$(PY) bench/personal_data.py
 
 ## Refresh the catalogues after changing strings; Thai gaps are listed (and fail the translation test).
 catalogues: $(VENV)/.installed

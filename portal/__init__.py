@@ -25,6 +25,7 @@ DOMAINS = (
     "portal.admin",
     "portal.main",
     "portal.digest",
+    "portal.privacy",
 )
 
 

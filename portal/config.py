@@ -93,6 +93,11 @@ def from_environment(instance_path, portal_env=None):
         "SIGNING_KEY_FILE": os.environ.get("SIGNING_KEY_FILE") or None,
         "SIGNING_CERT_FILE": os.environ.get("SIGNING_CERT_FILE") or None,
         "SIGNING_TSA_URL": os.environ.get("SIGNING_TSA_URL") or None,
+        # Personal data (PDPA): whom people write to about it, and how long `flask retention run` keeps what it trims.
+        "PRIVACY_CONTACT_EMAIL": os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@prnetwork.example"),
+        "RETENTION_MAIL_BODY_DAYS": _int("RETENTION_MAIL_BODY_DAYS", 90),
+        "RETENTION_AUDIT_IP_DAYS": _int("RETENTION_AUDIT_IP_DAYS", 180),
+        "RETENTION_APPLICATION_DAYS": _int("RETENTION_APPLICATION_DAYS", 365),
     }
 
 

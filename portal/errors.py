@@ -1,12 +1,16 @@
 """Error pages in the visitor's language, for the codes a user can meet; and the one request no page can take."""
 
 import logging
+import math
+import time
+from datetime import timedelta
 
 from flask import g, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
+from portal.i18n import wait_in_words
 from portal.security import scrub_tokens
 
 log = logging.getLogger(__name__)
@@ -36,10 +40,21 @@ def error_page(code, message=None):
 
 def _handle_http_error(error):
     code = error.code if error.code in MESSAGES else (500 if error.code >= 500 else 400)
-    message = CSRF_MESSAGE if error.__class__.__name__ == "CSRFError" else None
+    message = CSRF_MESSAGE if error.__class__.__name__ == "CSRFError" else _too_many_requests() if code == 429 else None
     body, status = error_page(code, message)
     headers = [(name, value) for name, value in error.get_headers() if name in KEPT_HEADERS]
     return body, status, headers
+
+
+def _too_many_requests():
+    """The refusal of a rate limit, saying how long to wait in words (the limit's own reset time)."""
+    from portal.extensions import limiter
+
+    limit = limiter.current_limit
+    if limit is None:
+        return None
+    wait = timedelta(seconds=max(1, math.ceil(limit.reset_at - time.time())))
+    return _l("You have tried too many times. %(when)s", when=wait_in_words(wait))
 
 
 def database_unavailable(error):

@@ -4,11 +4,24 @@ WTForms ships no Thai catalogue, so its built-in messages are part of the portal
 extraction) and looked up through Flask-Babel like every other string.
 """
 
+import re
+
 import email_validator
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Form, SelectChoice, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import (
+    EmailField,
+    FileField,
+    Form,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 WTFORMS_MESSAGES = [
@@ -39,11 +52,16 @@ _TRANSLATIONS = _Translations()
 
 
 def at_most(max_length):
-    """The one length limit of the portal's fields, with its message in the page's language."""
-    return Length(max=max_length, message=_l("Use at most %(max)d characters.", max=max_length))
+    """The one length limit of the portal's fields, with its message in the page's language. Text over the limit is
+    refused with this message, never cut: the field macro shows a counter instead of the browser's maxlength, which
+    cuts pasted text without a word."""
+    return Length(max=max_length, message=_l("Use at most %(max)d characters: this text has %(length)d."))
 
 
 REQUIRED = _l("This field is required.")
+# What an empty required choice or file says instead: nobody fills in a list or a file.
+CHOOSE = _l("Please choose one.")
+CHOOSE_FILE = _l("Please choose a file.")
 
 
 def choices(pairs):
@@ -51,12 +69,47 @@ def choices(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def _choose_instead_of_fill_in(form):
+    """Say "choose" where a required select, set of options or file was left empty."""
+    for field in form:
+        if isinstance(field, (SelectField, SelectMultipleField, RadioField, FileField)):
+            message = CHOOSE_FILE if isinstance(field, FileField) else CHOOSE
+            field.errors = [message if str(error) == str(REQUIRED) else error for error in field.errors]
+
+
 class PortalForm(FlaskForm):
-    """A Flask-WTF form (CSRF included) whose WTForms messages follow the page's language."""
+    """A Flask-WTF form (CSRF included) whose WTForms messages follow the page's language.
+
+    Ids stay unique on pages with several forms: hidden inputs (the CSRF token above all) are drawn without an id (no
+    label points at them), and a form shown beside others with the same field names sets `Meta.id_prefix`, which
+    prefixes its fields' ids and leaves the names they post unchanged."""
 
     class Meta:
+        id_prefix = ""
+
         def get_translations(self, form):
             return _TRANSLATIONS
+
+        def bind_field(self, form, unbound_field, options):
+            if self.id_prefix and "id" not in unbound_field.kwargs:
+                options = dict(options, id=self.id_prefix + options.get("prefix", "") + options["name"])
+            return super().bind_field(form, unbound_field, options)
+
+        def render_field(self, field, render_kw):
+            if isinstance(field.widget, widgets.HiddenInput):
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        _choose_instead_of_fill_in(self)
+        return valid
+
+    def required_note_once(self):
+        """True the first time a template asks: the field macro then explains the required mark once per form."""
+        first = not getattr(self, "_required_noted", False)
+        self._required_noted = True
+        return first
 
 
 class PortalSubform(Form):
@@ -125,6 +178,28 @@ def long_text_field(label, max_length, required=True):
     """A text area, trimmed, required unless told otherwise."""
     checks = [DataRequired(REQUIRED)] if required else [Optional()]
     return TextAreaField(label, validators=[*checks, at_most(max_length)], filters=[_strip])
+
+
+# Digits with the separators people write (spaces, dashes, dots, brackets, a slash between numbers), an optional
+# leading +, and an extension after "ต่อ", "ext", "x" or "#".
+_PHONE = re.compile(r"\+?[0-9(][0-9 ()./,-]*(\s*(ต่อ|ext\.?|x|#)\s*[0-9]{1,6})?", re.IGNORECASE)
+
+
+def _squeeze(value):
+    return " ".join(value.split()) if value else value
+
+
+def phone_number(form, field):
+    """A telephone number as people write it: "02-123-4567 ต่อ 12", "+66 (0)2 123 4567", "081.234.5678"."""
+    text = field.data or ""
+    if text and (not _PHONE.fullmatch(text) or sum(c.isdigit() for c in text) < 6):
+        raise ValidationError(_l("Write the number with digits, for example 02 123 4567 ต่อ 12 or +66 2 123 4567."))
+
+
+def phone_field(label, max_length=40):
+    """An optional telephone number, kept as typed (spaces squeezed): Thai numbers are read out as written."""
+    return StringField(label, validators=[Optional(), at_most(max_length), phone_number], filters=[_squeeze],
+                       render_kw={"inputmode": "tel", "autocomplete": "tel"})
 
 
 def _with_scheme(value):

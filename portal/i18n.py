@@ -11,14 +11,17 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
-from flask import current_app, g, has_request_context, session
-from flask_babel import force_locale, get_locale
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import force_locale, format_timedelta, get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import pass_context
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 BE_OFFSET = 543
 LANGUAGE_NAMES = {"th": "ไทย", "en": "English"}
+# The query argument of a mailed link that opens its page in the recipient's language (added by portal.mail).
+LINK_LANGUAGE_ARG = "language"
 
 # Runs of a pattern letter outside quoted literals; the year and era letters are replaced for Thai.
 _PATTERN_TOKEN = re.compile(r"'(?:[^']|'')*'|([yYuG])\1*")
@@ -177,6 +180,18 @@ def org_name(context, organisation):
 
 def init_app(app):
     """Register the language selector's template helpers and the date filters."""
+
+    @app.before_request
+    def language_of_a_mailed_link():
+        # A mailed link carries its recipient's language: in a browser that has no language yet (no choice made in
+        # it, nobody logged in), the page opens in it and the browser keeps it. A choice already made in the
+        # browser, or the logged-in person's own language, stays. Any other value is ignored.
+        if request.method != "GET" or "lang" in session:
+            return
+        chosen = supported_language(request.args.get(LINK_LANGUAGE_ARG))
+        if chosen and not current_user.is_authenticated:
+            session["lang"] = chosen
+
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["time"] = format_time
@@ -189,3 +204,9 @@ def init_app(app):
         context = {name: names.in_language(language) for name, names in labels.items()}
         context.update(current_language=language, language_names=LANGUAGE_NAMES)
         return context
+
+
+def wait_in_words(wait):
+    """A sentence saying when to try again after a limit ("Please try again in about 40 minutes."), in the page's
+    language; `wait` is a timedelta."""
+    return _l("Please try again in about %(wait)s.", wait=format_timedelta(wait, threshold=1.1))

@@ -11,11 +11,12 @@ _EXTENSION = "portal.token_purposes"
 
 
 class TokenError(Exception):
-    """The link cannot be used; `expired` tells an old link from a broken or foreign one."""
+    """The link cannot be used; `expired` tells an old link from a broken or foreign one, `used` a genuine link that
+    has done its work (with `what`: a sentence saying what it did, for the page that answers it)."""
 
-    def __init__(self, expired=False):
-        super().__init__("expired" if expired else "invalid")
-        self.expired = expired
+    def __init__(self, expired=False, used=False, what=None):
+        super().__init__("expired" if expired else "used" if used else "invalid")
+        self.expired, self.used, self.what = expired, used, what
 
 
 def register_purposes(app, *purposes):

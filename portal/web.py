@@ -9,12 +9,14 @@ from portal.htmx import render
 
 
 def invalid_link(error, forward=None, note=None):
-    """The page for a link that cannot be used: expired, used, tampered or made for another purpose (400).
+    """The page for a link that cannot be used: expired, used, tampered or made for another purpose (400). A link
+    known to be used says so, and what it did (TokenError.used, .what).
 
     `forward`: (label, url) of the way on that the link's domain offers (ask for a new link, apply again...);
     `note`: a sentence more about links of this kind.
     """
-    return render("invalid_link.html", expired=error.expired, forward=forward, note=note, status=400)
+    return render("invalid_link.html", expired=error.expired, used=getattr(error, "used", False),
+                  what=getattr(error, "what", None), forward=forward, note=note, status=400)
 
 
 def safe_cell(value):

@@ -19,7 +19,7 @@ def test_every_post_route_refuses_a_missing_or_forged_token(app, token):
     values = {"token": "t", "invitation_id": 1, "user_id": 1, "application_id": 1, "slug": "x", "section": "about",
               "membership_id": 1, "message_id": 1, "agreement_id": 1, "number": 1,
               "event_id": 1, "attendee_id": 1, "request_id": 1,
-              "share_id": 1, "file_id": 1, "alert_id": 1, "report_id": 1}
+              "share_id": 1, "file_id": 1, "alert_id": 1, "report_id": 1, "colleague_id": 1}
     refused = []
     # The one-click unsubscribe POST needs no CSRF token (its signed link is the authentication: RFC 8058), so it
     # answers 400 here because "t" is no signed link; tests/mail/test_preferences.py posts a real one.

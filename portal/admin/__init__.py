@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app):
     """Register the coordinators' pages and their entries in the tools menu."""
     from portal import navigation
+    from portal.admin import audit_views  # noqa: F401  (the audit log's pages, on the same blueprint)
     from portal.admin.views import bp
 
     app.register_blueprint(bp)

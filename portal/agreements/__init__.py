@@ -3,14 +3,26 @@ change, and sealed certificates anyone can verify."""
 
 from flask_babel import lazy_gettext as _l
 
-AUDIT_LABELS = {
-    "agreement.drafted": _l("Agreement drafted"),
-    "agreement.draft_saved": _l("Agreement draft saved"),
-    "agreement.published": _l("Agreement published"),
-    "agreement.amendment_started": _l("Agreement amendment started"),
-    "agreement.signed": _l("Agreement signed"),
-    "agreement.declined": _l("Agreement declined"),
-    "agreement.completed": _l("Agreement signed by every party"),
+from portal.audit import Action
+
+AUDIT_ACTIONS = {
+    "agreement.drafted": Action(_l("Agreement drafted"), _l("%(actor)s drafted %(target)s (%(kind)s)"), "agreements"),
+    "agreement.draft_saved": Action(_l("Agreement draft saved"), _l("%(actor)s saved the draft of %(target)s"),
+                                    "agreements"),
+    "agreement.published": Action(_l("Agreement published"), _l("%(actor)s published version %(version)s of %(target)s"),
+                                  "agreements"),
+    "agreement.amendment_started": Action(_l("Agreement amendment started"),
+                                          _l("%(actor)s started amending version %(from_version)s of %(target)s"),
+                                          "agreements"),
+    "agreement.signed": Action(_l("Agreement signed"),
+                               _l("%(actor)s signed version %(version)s of %(target)s for %(organisation)s"),
+                               "agreements"),
+    "agreement.declined": Action(_l("Agreement declined"),
+                                 _l("%(actor)s declined to sign version %(version)s of %(target)s for %(organisation)s"),
+                                 "agreements"),
+    "agreement.completed": Action(_l("Agreement signed by every party"),
+                                  _l("Every party has signed version %(version)s of %(target)s "
+                                     "(certificate %(certificate)s)"), "agreements"),
 }
 
 
@@ -33,7 +45,7 @@ def init_app(app):
     app.register_blueprint(verify_bp)
     app.cli.add_command(agreements_cli)
     app.cli.add_command(signing_key_command)
-    audit.register_actions(app, AUDIT_LABELS)
+    audit.register_actions(app, AUDIT_ACTIONS, values={"kind": AgreementKind.labels()})
     from portal.mail import kinds as mail_kinds
     mail_kinds.register(
         app,

@@ -48,6 +48,9 @@ class SignForm(PortalForm):
 
 
 class DeclineForm(PortalForm):
+    class Meta:
+        id_prefix = "decline-"  # beside the sign form on the signing page
+
     organisation = SelectField(_l("Decline for"), coerce=int)
     reason = long_text_field(_l("Why your organisation declines (every party reads it)"), 3000)
     password = _password_field()

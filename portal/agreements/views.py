@@ -11,8 +11,7 @@ from portal.agreements.forms import DeclineForm, DraftForm, SignForm, VerifyForm
 from portal.agreements.models import Agreement, AgreementEvent, AgreementKind, Answer
 from portal.agreements.text import to_html
 from portal.auth.access import fresh_login_required
-from portal.auth.limits import count_wrong_password, wrong_passwords_per_account, wrong_passwords_per_address
-from portal.auth.passwords import verify_password
+from portal.auth.limits import password_confirmed, refusal
 from portal.extensions import db
 from portal.forms import ConfirmForm, choices
 from portal.htmx import render, see_other
@@ -196,8 +195,6 @@ def _answering(agreement_id, number):
 
 @bp.route("/<int:agreement_id>/versions/<int:number>/sign", methods=["GET", "POST"])
 @fresh_login_required
-@wrong_passwords_per_address
-@wrong_passwords_per_account
 def sign(agreement_id, number):
     """The signing page (authorised signatories of a party): the full text, then name, position, the consent
     sentence and the password; a POST signs."""
@@ -209,7 +206,7 @@ def sign(agreement_id, number):
     form = SignForm()
     _answer_forms(version, signable, sign_form=form)
     if not _confirmed(form):
-        return _sign_page(agreement, version, signable, status=422, sign_form=form)
+        return refusal(_sign_page(agreement, version, signable, status=422, sign_form=form))
     organisation = next(o for o in signable if o.id == form.organisation.data)
     return _answer(agreement, version, signable, organisation, Answer.SIGNED, form,
                    typed_name=form.typed_name.data, typed_position=form.typed_position.data,
@@ -218,28 +215,20 @@ def sign(agreement_id, number):
 
 @bp.post("/<int:agreement_id>/versions/<int:number>/decline")
 @fresh_login_required
-@wrong_passwords_per_address
-@wrong_passwords_per_account
 def decline(agreement_id, number):
     """Decline a version for one's organisation, with a reason every party reads."""
     agreement, version, signable = _answering(agreement_id, number)
     form = DeclineForm()
     _answer_forms(version, signable, decline_form=form)
     if not _confirmed(form):
-        return _sign_page(agreement, version, signable, status=422, decline_form=form)
+        return refusal(_sign_page(agreement, version, signable, status=422, decline_form=form))
     organisation = next(o for o in signable if o.id == form.organisation.data)
     return _answer(agreement, version, signable, organisation, Answer.DECLINED, form, reason=form.reason.data)
 
 
 def _confirmed(form):
     """The form is valid and the password right (the password is the signature's confirmation)."""
-    if not form.validate_on_submit():
-        return False
-    if not verify_password(current_user.password_hash, form.password.data):
-        form.password.errors.append(_("The password is not correct."))
-        count_wrong_password()
-        return False
-    return True
+    return form.validate_on_submit() and password_confirmed(current_user, form.password)
 
 
 def _answer(agreement, version, signable, organisation, kind, form, **values):

@@ -3,10 +3,15 @@ of any bulk mail; each person acknowledges it with one click, and those who have
 
 from flask_babel import lazy_gettext as _l
 
-AUDIT_LABELS = {
-    "alert.sent": _l("Urgent alert sent"),
-    "alert.acknowledged": _l("Urgent alert acknowledged"),
-    "alert.reminded": _l("Reminder of an urgent alert sent"),
+from portal.audit import Action
+
+AUDIT_ACTIONS = {
+    "alert.sent": Action(_l("Urgent alert sent"), _l("%(actor)s sent the urgent alert %(target)s (people: %(people)s)"),
+                         "alerts"),
+    "alert.acknowledged": Action(_l("Urgent alert acknowledged"), _l("%(actor)s acknowledged the urgent alert %(target)s"),
+                                 "alerts"),
+    "alert.reminded": Action(_l("Reminder of an urgent alert sent"),
+                             _l("Reminders of the urgent alert %(target)s were sent (people: %(people)s)"), "alerts"),
 }
 
 
@@ -22,7 +27,7 @@ def init_app(app):
     app.cli.add_command(alerts_cli)
     jobs.register(app, "alert-reminders", services.remind_due)
     tokens.register_purposes(app, services.TOKEN_PURPOSE)
-    audit.register_actions(app, AUDIT_LABELS)
+    audit.register_actions(app, AUDIT_ACTIONS)
     from portal.mail import kinds as mail_kinds
     mail_kinds.register(
         app,

@@ -3,14 +3,28 @@ An approval creates the organisation and invites the applicant as its first admi
 
 from flask_babel import lazy_gettext as _l
 
-AUDIT_LABELS = {
-    "application.submitted": _l("Application submitted"),
-    "application.confirmed": _l("Application confirmed by the applicant"),
-    "application.approved": _l("Application approved"),
-    "application.info_requested": _l("More information requested"),
-    "application.rejected": _l("Application not approved"),
-    "application.replied": _l("Applicant answered"),
-    "application.withdrawn": _l("Application withdrawn"),
+from portal.audit import Action
+
+# What the applicant does, they do without an account: the log names them as the application's history does.
+_APPLICANT = _l("the applicant %(name)s")
+AUDIT_ACTIONS = {
+    "application.submitted": Action(_l("Application submitted"), _l("%(actor)s sent the application of %(target)s"),
+                                    "applications", outsider=_APPLICANT),
+    "application.confirmed": Action(_l("Application confirmed by the applicant"),
+                                    _l("%(actor)s confirmed the application of %(target)s"), "applications",
+                                    outsider=_APPLICANT),
+    "application.approved": Action(_l("Application approved"), _l("%(actor)s approved the application of %(target)s"),
+                                   "applications"),
+    "application.info_requested": Action(_l("More information requested"),
+                                         _l("%(actor)s asked for more information on the application of %(target)s"),
+                                         "applications"),
+    "application.rejected": Action(_l("Application not approved"),
+                                   _l("%(actor)s did not approve the application of %(target)s"), "applications"),
+    "application.replied": Action(_l("Applicant answered"),
+                                  _l("%(actor)s answered the question on the application of %(target)s"),
+                                  "applications", outsider=_APPLICANT),
+    "application.withdrawn": Action(_l("Application withdrawn"), _l("%(actor)s withdrew the application of %(target)s"),
+                                    "applications", outsider=_APPLICANT),
 }
 
 
@@ -25,8 +39,12 @@ def init_app(app):
 
     app.register_blueprint(bp)
     app.cli.add_command(applications_cli)
+    from portal.applications.services import applicant_name_for
+    from portal.organisations import invitations
+
+    invitations.register_name_hint(app, applicant_name_for)  # the new admin does not type their name again
     tokens.register_purposes(app, "application-confirm", "application-status")
-    audit.register_actions(app, AUDIT_LABELS)
+    audit.register_actions(app, AUDIT_ACTIONS)
     from portal.mail import kinds as mail_kinds
     mail_kinds.register(
         app,

@@ -2,25 +2,31 @@
 (portal.mail.services.queue_notice)."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from portal.db import utcnow
-from portal.mail.services import mail_url, queue_notice, queue_notice_to
+from portal.mail.services import mail_url, queue_mail, queue_notice_to
+from portal.provinces import province_name
 
 
 def _to_applicant(application, subject, paragraphs, key, quote="", link=None, link_label=""):
-    queue_notice(application.applicant_email, application.applicant_name, application.language,
-                 f"application-{application.id}-{key}", subject, paragraphs, quote=quote, link=link,
-                 link_label=link_label, kind="applicant")
+    # The notice layout, with a footer for a person who is not (yet) a member (templates/mail/applications).
+    queue_mail(application.applicant_email, "applications/applicant", subject, kind="applicant",
+               language=application.language, idempotency_key=f"application-{application.id}-{key}",
+               greeting=_l("Dear %(name)s,", name=application.applicant_name), paragraphs=paragraphs, quote=quote,
+               items=[], link=link, link_label=link_label)
 
 
-def send_confirmation_request(application, token):
-    """Ask the applicant to confirm their address before the application reaches the coordinators."""
+def send_confirmation_request(application, token, again=False):
+    """Ask the applicant to confirm their address before the application reaches the coordinators (`again`: the
+    applicant asked for the link once more)."""
     _to_applicant(
         application, _l("Confirm your application to the PR Network"),
         [_l("Thank you for applying on behalf of %(organisation)s.", organisation=application.name_in(application.language)),
          _l("Confirm your email address so that the coordinators can review your application. "
             "The link works for three days.")],
-        "confirm", link=mail_url("applications.confirm_application", token=token),
+        f"confirm-{utcnow().timestamp():.6f}" if again else "confirm",
+        link=mail_url("applications.confirm_application", token=token),
         link_label=_l("Confirm my application"))
 
 
@@ -74,7 +80,7 @@ def notify_coordinators_of_new_application(application, coordinators):
     """Tell every coordinator that an application is waiting."""
     _to_coordinators(coordinators, application, _l("New application: %(organisation)s", organisation=application.name_th),
                      _l("%(organisation)s (%(province)s) has applied to join the network.",
-                        organisation=application.name_th, province=application.province), "new")
+                        organisation=application.name_th, province=province_name(application.province, "th")), "new")
 
 
 def notify_coordinators_of_reply(application, coordinators):
@@ -90,9 +96,10 @@ def send_waiting_summary(coordinators, applications, days):
     day = utcnow().date().isoformat()
     for coordinator in coordinators:
         queue_notice_to(coordinator, f"applications-waiting-{day}", _l("Applications waiting for a decision"),
-                   [_l("%(count)d applications have waited more than %(days)d days:", count=len(applications),
-                       days=days)],
-                   items=[f"{a.name_th} ({a.province})" for a in applications],
+                   [lazy_ngettext("%(num)d application has waited more than %(days)d days:",
+                                  "%(num)d applications have waited more than %(days)d days:", len(applications),
+                                  days=days)],
+                   items=[f"{a.name_th} ({province_name(a.province, 'th')})" for a in applications],
                    link=mail_url("applications.approval_queue"), link_label=_l("Open the approval queue"),
                    kind="applications")
 

@@ -14,7 +14,7 @@ from portal.forms import (
     text_field,
     website_field,
 )
-from portal.organisations.forms import needs_thai
+from portal.organisations.forms import needs_thai, province_field
 from portal.organisations.models import Region, Sector
 
 
@@ -25,7 +25,7 @@ class ApplicationForm(PortalForm):
                          validators=[DataRequired(REQUIRED)])
     region = SelectField(_l("Region"), choices=choices([("", "—"), *Region.labels().items()]),
                          validators=[DataRequired(REQUIRED)])
-    province = text_field(_l("Province"), 80)
+    province = province_field(_l("Province"))
     website = website_field(_l("Website"))
     channels = long_text_field(_l("Public PR channels (Facebook page, LINE official account, YouTube...), one per line"),
                           2000, required=False)
@@ -37,6 +37,8 @@ class ApplicationForm(PortalForm):
     motivation = long_text_field(_l("Why do you want to join the network?"), 3000)
     consent = BooleanField(_l("I have read the network's terms and agree to them on behalf of my organisation."),
                            validators=[DataRequired(_l("Please agree to the terms to apply."))])
+    privacy = BooleanField(_l("I have read the privacy notice."),
+                           validators=[DataRequired(_l("Please read the privacy notice and tick the box."))])
     # A field people never see (hidden by CSS and from screen readers); bots fill every field they find.
     fax_number = StringField(_l("Leave this field empty"))
 
@@ -51,7 +53,8 @@ class ApplicationForm(PortalForm):
         """The values to store, as the service takes them."""
         return {name: getattr(self, name).data or "" for name in (
             "name_th", "name_en", "sector", "region", "province", "website", "channels", "description",
-            "applicant_name", "applicant_email", "applicant_position", "motivation")}
+            "applicant_name", "applicant_email", "applicant_position", "motivation")} | {
+            "privacy_accepted": bool(self.privacy.data)}
 
 
 class ReplyForm(PortalForm):
@@ -60,6 +63,8 @@ class ReplyForm(PortalForm):
 
 class DecisionForm(PortalForm):
     # Its own id: the review page's <section id="decision"> (the htmx target) would otherwise take the label.
+    # No decision is chosen for the coordinator: "please choose" first, and the form refuses it.
     decision = SelectField(_l("Decision"), id="decision-choice", choices=choices([
-        ("approve", _l("Approve")), ("ask_info", _l("Ask for more information")), ("reject", _l("Do not approve"))]))
+        ("", _l("Please choose")), ("approve", _l("Approve")), ("ask_info", _l("Ask for more information")),
+        ("reject", _l("Do not approve"))]), validators=[DataRequired(_l("Choose a decision."))])
     note = long_text_field(_l("Message to the applicant"), 3000, required=False)

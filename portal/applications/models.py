@@ -54,6 +54,9 @@ class Application(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The privacy notice the applicant read (its version) and when; carried over to their account.
+    privacy_version: Mapped[int | None] = mapped_column()
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # confirmed: entered the queue
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -25,10 +25,14 @@ from portal.db import LIKE_ESCAPE, claim, contains_pattern, fetch_page, utcnow
 from portal.extensions import db
 from portal.organisations import invitations
 from portal.organisations.models import Organisation, OrgStatus
+from portal.provinces import codes_matching
 from portal.tokens import TokenError, make_token, read_token
 
 STATUS_TOKEN_MAX_AGE = 5 * 365 * 86400  # the private status link keeps working for years
 QUEUE_PAGE_SIZE = 50
+RESUBMISSION_WINDOW = timedelta(minutes=30)  # the same form sent again within it is the same application
+_COMPARED_FIELDS = ("name_th", "name_en", "sector", "region", "province", "website", "channels", "description",
+                   "applicant_name", "applicant_email", "applicant_position", "motivation")
 # Words that say what kind of body an organisation is, not which one: left out when names are compared.
 _NAME_NOISE = re.compile(
     r"บริษัท|จำกัด|\(มหาชน\)|มหาชน|สำนักงาน|องค์กร|มูลนิธิ|สมาคม|\b(?:co|ltd|limited|plc|public|company|inc|"
@@ -41,6 +45,14 @@ class ApplicationError(ValueError):
 
 class AlreadyDecided(ApplicationError):
     """Another coordinator decided first."""
+
+
+class AlreadyConfirmed(TokenError):
+    """The confirmation link was followed before: the application (`application`) is past that step."""
+
+    def __init__(self, application):
+        super().__init__()
+        self.application = application
 
 
 def _claim(application, allowed, refusal, **values):
@@ -58,16 +70,43 @@ def _claim(application, allowed, refusal, **values):
 
 # The applicant's side
 
-def submit_application(language, **fields):
-    """Save an application from the public form and mail the applicant a confirmation link."""
+def identical_recent_application(**fields):
+    """The open application sent a moment ago with exactly these fields (the form sent twice, by Back and resubmit or
+    a double click), or None."""
+    email = accounts.normalise_email(fields.get("applicant_email", ""))
+    recent = db.session.scalars(sa.select(Application).where(
+        Application.applicant_email == email, Application.created_at >= utcnow() - RESUBMISSION_WINDOW,
+        Application.status.in_((ApplicationStatus.UNCONFIRMED, *OPEN_APPLICATION_STATES)))
+        .order_by(Application.id.desc())).all()
+    wanted = {name: str(fields.get(name) or "") for name in _COMPARED_FIELDS} | {"applicant_email": email}
+
+    def sent_as(application):
+        return {name: str(getattr(getattr(application, name), "value", getattr(application, name)) or "")
+                for name in _COMPARED_FIELDS}
+
+    return next((application for application in recent if sent_as(application) == wanted), None)
+
+
+def submit_application(language, privacy_accepted=False, **fields):
+    """Save an application from the public form and mail the applicant a confirmation link (with the version of the
+    privacy notice they ticked, carried over to their account when it is made)."""
     application = Application(language=language, nonce=secrets.token_urlsafe(16),
                               status=ApplicationStatus.UNCONFIRMED, **fields)
+    if privacy_accepted:
+        application.privacy_version = current_app.config.get("PRIVACY_NOTICE_VERSION")
+        application.privacy_accepted_at = utcnow()
     application.applicant_email = accounts.normalise_email(application.applicant_email)
     db.session.add(application)
     db.session.flush()
     emails.send_confirmation_request(application, make_token("application-confirm", _token_data(application)))
-    record("application.submitted", application, actor=None, email=application.applicant_email)
+    record("application.submitted", application, actor=None, actor_name=_audit_name(application),
+           email=application.applicant_email)
     return application
+
+
+def _audit_name(application):
+    """How the audit log names an applicant, who acts without an account: the name they gave, else their address."""
+    return application.applicant_name or application.applicant_email
 
 
 def _token_data(application):
@@ -83,11 +122,20 @@ def _application_for(purpose, token, max_age):
 
 
 def application_to_confirm(token):
-    """Return the unconfirmed application of a confirmation link, or raise TokenError."""
+    """Return the unconfirmed application of a confirmation link, or raise TokenError (AlreadyConfirmed for a link
+    followed before)."""
     application = _application_for("application-confirm", token, current_app.config["APPLICATION_CONFIRM_MAX_AGE"])
     if application.status != ApplicationStatus.UNCONFIRMED:
-        raise TokenError()
+        raise AlreadyConfirmed(application)
     return application
+
+
+def resend_confirmation_request(application):
+    """Mail the confirmation link again (the first mail went astray or was deleted)."""
+    if application.status != ApplicationStatus.UNCONFIRMED:
+        raise ApplicationError(_l("This application is already confirmed."))
+    emails.send_confirmation_request(application, make_token("application-confirm", _token_data(application)),
+                                     again=True)
 
 
 def application_for_status_link(token):
@@ -108,12 +156,12 @@ def confirm_application(application):
                  Application.status == ApplicationStatus.UNCONFIRMED,
                  status=ApplicationStatus.PENDING, submitted_at=utcnow(), updated_at=utcnow()):
         db.session.rollback()
-        raise TokenError()
+        raise AlreadyConfirmed(db.session.get(Application, application.id))
     db.session.refresh(application)
     application.possible_duplicates = find_duplicates(application)
     emails.send_receipt(application, status_token(application))
     emails.notify_coordinators_of_new_application(application, coordinators())
-    record("application.confirmed", application, actor=None)
+    record("application.confirmed", application, actor=None, actor_name=_audit_name(application))
 
 
 def reply_to_info_request(application, reply):
@@ -122,14 +170,23 @@ def reply_to_info_request(application, reply):
            ApplicationError(_l("This application is not waiting for an answer.")),
            status=ApplicationStatus.PENDING, applicant_reply=reply.strip())
     emails.notify_coordinators_of_reply(application, coordinators())
-    record("application.replied", application, actor=None)
+    record("application.replied", application, actor=None, actor_name=_audit_name(application))
 
 
 def withdraw_application(application):
     """The applicant takes the application back."""
     _claim(application, (ApplicationStatus.UNCONFIRMED, *OPEN_APPLICATION_STATES),
            ApplicationError(_l("This application can no longer be withdrawn.")), status=ApplicationStatus.WITHDRAWN)
-    record("application.withdrawn", application, actor=None)
+    record("application.withdrawn", application, actor=None, actor_name=_audit_name(application))
+
+
+def applicant_name_for(invitation):
+    """The name an approved applicant gave, for the invitation their approval sent them (or None)."""
+    if not invitation.from_approval:
+        return None
+    return db.session.scalar(sa.select(Application.applicant_name).where(
+        Application.organisation_id == invitation.organisation_id, Application.applicant_email == invitation.email,
+        Application.status == ApplicationStatus.APPROVED).limit(1))
 
 
 # Duplicates
@@ -241,7 +298,7 @@ def approval_queue(status=ApplicationStatus.PENDING, region=None, sector=None, t
         query = query.where(sa.or_(*(column.like(pattern, escape=LIKE_ESCAPE) for column in (
             sa.func.lower(Application.name_th), sa.func.lower(Application.name_en),
             sa.func.lower(Application.applicant_name), Application.applicant_email,
-            sa.func.lower(Application.province)))))
+            sa.func.lower(Application.province))), Application.province.in_(codes_matching(text))))
     found = fetch_page(db.session, query.order_by(Application.submitted_at, Application.id), page, QUEUE_PAGE_SIZE)
     counts = dict(db.session.execute(sa.select(Application.status, sa.func.count()).group_by(Application.status)).all())
     return found, counts

@@ -1,6 +1,6 @@
 """Applying to join (public) and the approval queue (coordinators)."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,8 @@ from portal.applications import services
 from portal.applications.forms import ApplicationForm, DecisionForm, ReplyForm
 from portal.applications.models import Application, ApplicationStatus
 from portal.auth.access import coordinator_required
-from portal.extensions import db, limiter
+from portal.auth.limits import Budget, wait_in_words, with_retry_after
+from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.htmx import render, see_other
 from portal.organisations.models import Region, Sector
@@ -25,23 +26,75 @@ def _invalid_application_link(error):
     return invalid_link(error, forward=(_l("Apply again"), url_for("applications.apply")))
 
 
+# Only completed applications count (a form sent back for a correction costs nothing), per connection.
+applications_per_address = Budget(lambda: current_app.config["APPLICATION_RATE_LIMIT"], "apply-ip")
+RESENDS_PER_APPLICATION = "3 per hour"
+SENT_APPLICATION = "sent_application"  # the session's note of the application just sent, for the "check" page
+
+
 @bp.route("/apply", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["APPLICATION_RATE_LIMIT"], methods=["POST"], scope="apply-ip")
 def apply():
     """The public application form."""
     form = ApplicationForm()
     if form.validate_on_submit():
-        if not form.is_bot:  # a bot gets the same answer as a person, and nothing is saved
-            services.submit_application(str(get_locale()), **form.application_fields())
+        if form.is_bot:  # a bot gets the same answer as a person, and nothing is saved
+            applications_per_address.spend()
+            return redirect(url_for("applications.application_sent"), 303)
+        fields = form.application_fields()
+        application = services.identical_recent_application(**fields)  # sent twice: the same one, no new mail
+        if application is None:
+            wait = applications_per_address.wait()
+            if wait is not None:
+                return with_retry_after(render("applications/apply.html", form=form, status=429, refusal=_(
+                    "Several applications have already been sent from this connection. Your form is kept below. "
+                    "%(when)s", when=wait_in_words(wait))), wait)
+            application = services.submit_application(str(get_locale()), **fields)
             db.session.commit()
+            applications_per_address.spend()
+        session[SENT_APPLICATION] = application.id
         return redirect(url_for("applications.application_sent"), 303)
     return render("applications/apply.html", form=form, status=422 if form.errors else 200)
 
 
+def _sent_application():
+    """The application this browser sent last, or None."""
+    application_id = session.get(SENT_APPLICATION)
+    return db.session.get(Application, application_id) if isinstance(application_id, int) else None
+
+
 @bp.get("/apply/sent")
 def application_sent():
-    """Ask the applicant to confirm their address."""
-    return render("applications/application_sent.html")
+    """Ask the applicant to confirm their address, naming it, with a way to have the link sent again."""
+    return render("applications/application_sent.html", application=_sent_application(), form=ConfirmForm())
+
+
+def _resends(application):
+    return Budget(lambda: RESENDS_PER_APPLICATION, "apply-resend", lambda: f"application:{application.id}")
+
+
+@bp.post("/apply/sent/resend")
+def resend_confirmation():
+    """Mail the confirmation link again, a few times an hour at most."""
+    application, form = _sent_application(), ConfirmForm()
+    if application is None or application.status != ApplicationStatus.UNCONFIRMED or not form.validate_on_submit():
+        return see_other(url_for("applications.application_sent"))
+    wait = _resends(application).wait()
+    if wait is not None:
+        return with_retry_after(render(
+            "applications/application_sent.html", application=application, form=form, status=429,
+            refusal=_("We have already sent the link several times. %(when)s", when=wait_in_words(wait))), wait)
+    services.resend_confirmation_request(application)
+    db.session.commit()
+    _resends(application).spend()
+    flash(_("We have sent the link again to %(email)s.", email=application.applicant_email), "success")
+    return see_other(url_for("applications.application_sent"))
+
+
+def _already_confirmed(error):
+    """The page of a confirmation link followed again: what happened, and the way to the status page."""
+    application = error.application
+    return render("applications/confirm_application.html", application=application, already_confirmed=True,
+                  status_url=url_for("applications.application_status", token=services.status_token(application)))
 
 
 @bp.route("/apply/confirm/<token>", methods=["GET", "POST"])
@@ -49,14 +102,16 @@ def confirm_application(token):
     """Confirm the applicant's address from the mailed link (GET shows a button; POST confirms)."""
     try:
         application = services.application_to_confirm(token)
+    except services.AlreadyConfirmed as error:
+        return _already_confirmed(error)
     except TokenError as error:
         return _invalid_application_link(error)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
             services.confirm_application(application)
-        except TokenError as error:  # confirmed meanwhile, by the same link followed twice at once
-            return _invalid_application_link(error)
+        except services.AlreadyConfirmed as error:  # confirmed meanwhile, by the same link followed twice at once
+            return _already_confirmed(error)
         db.session.commit()
         return redirect(url_for("applications.application_status", token=services.status_token(application)), 303)
     return render("applications/confirm_application.html", form=form, application=application)
@@ -95,9 +150,21 @@ def reply_to_application_question(token):
                   confirm_form=ConfirmForm(), status=422)
 
 
+WITHDRAWABLE = (ApplicationStatus.UNCONFIRMED, ApplicationStatus.PENDING, ApplicationStatus.NEEDS_INFO)
+
+
+@bp.get("/apply/status/<token>/withdraw")
+def confirm_withdrawal(token):
+    """Ask before withdrawing, which cannot be undone (the page changes nothing)."""
+    application = _status_page(token)
+    if application.status not in WITHDRAWABLE:
+        return redirect(url_for("applications.application_status", token=token), 303)
+    return render("applications/withdraw_application.html", application=application, token=token, form=ConfirmForm())
+
+
 @bp.post("/apply/status/<token>/withdraw")
 def withdraw_application(token):
-    """The applicant takes the application back."""
+    """The applicant takes the application back (posted from the confirmation page)."""
     application = _status_page(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)

@@ -14,13 +14,19 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    # Who acted without an account (an applicant): the name they gave, shown and searched as the actor.
+    actor_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     action: Mapped[str] = mapped_column(sa.String(60), index=True)
     target_type: Mapped[str] = mapped_column(sa.String(40), default="")
     target_id: Mapped[int | None] = mapped_column()
+    # The organisation the event concerns, where it has one: the log is filtered by it.
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id", ondelete="SET NULL"),
+                                                        index=True)
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     ip: Mapped[str] = mapped_column(sa.String(45), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
     actor: Mapped["User | None"] = relationship()  # noqa: F821
+    organisation: Mapped["Organisation | None"] = relationship()  # noqa: F821
 
     __table_args__ = (sa.Index("ix_audit_event_target", "target_type", "target_id"),)

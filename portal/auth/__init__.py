@@ -6,19 +6,32 @@ Knows nothing of organisations: the domains above learn of lost rights through `
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
-AUDIT_LABELS = {
-    "auth.login": _l("Logged in"),
-    "auth.profile_updated": _l("Profile updated"),
-    "auth.password_changed": _l("Password changed"),
-    "auth.password_reset_requested": _l("Password reset requested"),
-    "auth.password_reset": _l("Password reset"),
-    "auth.email_change_requested": _l("Email change requested"),
-    "auth.email_changed": _l("Email address changed"),
-    "auth.user_deactivated": _l("Account deactivated"),
-    "auth.user_reactivated": _l("Account reactivated"),
-    "auth.coordinator_granted": _l("Made coordinator"),
-    "auth.coordinator_removed": _l("Coordinator role removed"),
-    "auth.coordinator_created": _l("Coordinator created"),
+from portal.audit import SIGN_INS, Action
+
+AUDIT_ACTIONS = {
+    "auth.login": Action(_l("Logged in"), _l("%(actor)s logged in"), SIGN_INS),
+    "auth.profile_updated": Action(_l("Profile updated"), _l("%(actor)s updated their profile"), "accounts"),
+    "auth.password_changed": Action(_l("Password changed"), _l("%(actor)s changed their password"), "accounts"),
+    "auth.password_reset_requested": Action(_l("Password reset requested"),
+                                            _l("%(actor)s asked for a link to reset the password"), "accounts"),
+    "auth.password_reset": Action(_l("Password reset"), _l("%(actor)s set a new password with a reset link"),
+                                  "accounts"),
+    "auth.email_change_requested": Action(_l("Email change requested"),
+                                          _l("%(actor)s asked to change their email address to %(new_email)s"),
+                                          "accounts"),
+    "auth.email_changed": Action(_l("Email address changed"),
+                                 _l("%(actor)s changed their email address from %(old_email)s to %(new_email)s"),
+                                 "accounts"),
+    "auth.user_deactivated": Action(_l("Account deactivated"), _l("%(actor)s deactivated the account of %(target)s"),
+                                    "accounts"),
+    "auth.user_reactivated": Action(_l("Account reactivated"), _l("%(actor)s reactivated the account of %(target)s"),
+                                    "accounts"),
+    "auth.coordinator_granted": Action(_l("Made coordinator"), _l("%(actor)s made %(target)s a coordinator"),
+                                       "accounts"),
+    "auth.coordinator_removed": Action(_l("Coordinator role removed"),
+                                       _l("%(actor)s ended the coordinator role of %(target)s"), "accounts"),
+    "auth.coordinator_created": Action(_l("Coordinator created"),
+                                       _l("%(target)s was made a coordinator from the command line"), "accounts"),
 }
 
 
@@ -36,7 +49,7 @@ def init_app(app):
     app.register_blueprint(bp)
     app.cli.add_command(create_admin_command)
     tokens.register_purposes(app, "password-reset", "email-change")
-    audit.register_actions(app, AUDIT_LABELS)
+    audit.register_actions(app, AUDIT_ACTIONS)
     from portal.mail import kinds as mail_kinds
     mail_kinds.register(
         app,

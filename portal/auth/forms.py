@@ -52,11 +52,17 @@ class ProfileForm(PortalForm):
 
 
 class ChangePasswordForm(PortalForm):
+    class Meta:
+        id_prefix = "password-"  # beside the other forms of the account page
+
     current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED), at_most(MAX_LENGTH * 4)])
     password = new_password_field(_l("New password"))
     confirm = confirm_field()
 
 
 class ChangeEmailForm(PortalForm):
+    class Meta:
+        id_prefix = "email-"  # beside the other forms of the account page
+
     email = email_field(_l("New email address"))
     current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED), at_most(MAX_LENGTH * 4)])

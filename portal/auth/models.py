@@ -30,6 +30,9 @@ class User(UserMixin, db.Model):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The version of the privacy notice the person accepted, and when (portal.privacy keeps the current one).
+    privacy_version: Mapped[int | None] = mapped_column()
+    privacy_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (sa.CheckConstraint("email = lower(email)", name="email_lower"),)
 

@@ -25,6 +25,10 @@ class AccountError(ValueError):
     """A rule about accounts was broken; the message (translatable) is for the user."""
 
 
+class WrongPassword(AccountError):
+    """The password given to confirm a change is not the account's (counted by the wrong-password limits)."""
+
+
 def normalise_email(email):
     """Return the address as stored: its canonical spelling, lower-case (`portal.forms.canonical_email`)."""
     return canonical_email(email)
@@ -75,7 +79,7 @@ def set_password(user, password):
 def change_password(user, current_password, new_password):
     """Change a password after checking the current one."""
     if not verify_password(user.password_hash, current_password):
-        raise AccountError(_l("The current password is not correct."))
+        raise WrongPassword(_l("The current password is not correct."))
     set_password(user, new_password)
     record("auth.password_changed", user, actor=user)
 
@@ -128,9 +132,12 @@ def user_for_reset_token(token):
     """Return the user a reset link is for, or raise TokenError (expired, used, tampered, foreign)."""
     data = read_token("password-reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, data.get("u") or 0)
-    if (user is None or not user.active or data.get("p") != _password_fingerprint(user)
-            or data.get("e") != _fingerprint(user.email)):
+    if user is None or not user.active or data.get("e") != _fingerprint(user.email):
         raise TokenError()
+    if data.get("p") != _password_fingerprint(user):  # the password changed since: with this link or another way
+        raise TokenError(used=True, what=_l("The password of this account has been changed since this link was "
+                                            "sent, so it no longer works. Log in with the new password, or ask for "
+                                            "a new link if you do not know it."))
     return user
 
 
@@ -155,7 +162,7 @@ def reset_password(user, password):
 def request_email_change(user, new_email, password):
     """Mail a confirmation link to the new address; the change happens only when it is followed."""
     if not verify_password(user.password_hash, password):
-        raise AccountError(_l("The current password is not correct."))
+        raise WrongPassword(_l("The current password is not correct."))
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise AccountError(_l("This is already your address."))
@@ -172,6 +179,9 @@ def email_change_for_token(token):
     """Return (user, new address) for a confirmation link, or raise TokenError."""
     data = read_token("email-change", token, current_app.config["EMAIL_CHANGE_MAX_AGE"])
     user = db.session.get(User, data.get("u", 0))
+    if user is not None and user.active and user.email == data.get("new"):
+        raise TokenError(used=True, what=_l("This address is already confirmed: the account uses %(email)s.",
+                                            email=user.email))
     if (user is None or not user.active or user.email != data.get("old")
             or data.get("s") != _sessions_fingerprint(user)):
         raise TokenError()

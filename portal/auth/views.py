@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import confirm_login, current_user, login_required, logout_user
 
-from portal.auth import services
+from portal.auth import limits, services
 from portal.auth.access import fresh_login_required
 from portal.auth.forms import (
     ChangeEmailForm,
@@ -16,12 +16,7 @@ from portal.auth.forms import (
     ReauthForm,
     ResetRequestForm,
 )
-from portal.auth.limits import (
-    password_checks_per_account,
-    password_checks_per_address,
-    reset_requests_per_account,
-    reset_requests_per_address,
-)
+from portal.auth.limits import reset_requests_per_account, reset_requests_per_address
 from portal.auth.sessions import start_session
 from portal.extensions import db
 from portal.forms import ConfirmForm
@@ -36,26 +31,49 @@ bp = Blueprint("auth", __name__)
 
 
 def _invalid_reset_link(error):
+    if getattr(error, "used", False):
+        return invalid_link(error, forward=(_l("Log in"), url_for("auth.login")))
     return invalid_link(error, forward=(_l("Ask for a new password link"), url_for("auth.request_reset")))
 
 
+def _refused(form, field):
+    """Refuse to check a password while its budget is spent: the answer (429) says how long to wait; the form is
+    kept."""
+    wait = limits.password_check_wait()
+    if wait is not None:
+        form.refused = wait
+        field.errors.append(_("Too many wrong passwords. %(when)s", when=limits.wait_in_words(wait)))
+    return wait is not None
+
+
+def _wrong_password(field, message):
+    limits.spend_wrong_password()
+    field.errors.append(message)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@password_checks_per_address
-@password_checks_per_account
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")), 303)
     form = LoginForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _refused(form, form.password):
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             start_session(user, remember=form.remember.data)
             services.record_login(user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")), 303)
-        form.password.errors.append(_("The email or password is not correct."))
-    return render("auth/login.html", form=form, status=422 if form.errors else 200)
+        _wrong_password(form.password, _("The email or password is not correct."))
+    return _form_page("auth/login.html", form, form=form)
+
+
+def _form_page(template, checked, **context):
+    """The page of the form `checked`, which checks a password: 200 fresh, 422 with mistakes, 429 (and Retry-After) while password
+    checks are refused for now."""
+    wait = getattr(checked, "refused", None)
+    response = render(template, status=(429 if wait else 422) if checked.errors else 200, **context)
+    return limits.with_retry_after(response, wait) if wait else response
 
 
 @bp.post("/logout")
@@ -71,17 +89,15 @@ def logout():
 
 @bp.route("/reauthenticate", methods=["GET", "POST"])
 @login_required
-@password_checks_per_address
-@password_checks_per_account
 def reauthenticate():
     """Ask for the password again before a sensitive change."""
     form = ReauthForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _refused(form, form.password):
         if services.authenticate(current_user.email, form.password.data):
             confirm_login()
             return redirect(safe_next(request.args.get("next"), "auth.account"), 303)
-        form.password.errors.append(_("The password is not correct."))
-    return render("auth/reauthenticate.html", form=form, status=422 if form.errors else 200)
+        _wrong_password(form.password, _("The password is not correct."))
+    return _form_page("auth/reauthenticate.html", form, form=form)
 
 
 @bp.route("/password/reset", methods=["GET", "POST"])
@@ -190,14 +206,14 @@ def update_profile():
 
 @bp.post("/account/password")
 @fresh_login_required
-@password_checks_per_address
-@password_checks_per_account
 def change_password():
     """Change the password: every other session ends, this one goes on."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _refused(form, form.current):
         try:
             services.change_password(current_user, form.current.data, form.password.data)
+        except services.WrongPassword as error:
+            _wrong_password(form.current, str(error))
         except services.AccountError as error:
             form.current.errors.append(str(error))
         else:
@@ -206,19 +222,19 @@ def change_password():
             db.session.commit()
             flash(_("Your password has been changed. Every other session has been logged out."), "success")
             return redirect(url_for("auth.account"), 303)
-    return render("auth/account.html", status=422, **_account_forms(password_form=form))
+    return _form_page("auth/account.html", form, **_account_forms(password_form=form))
 
 
 @bp.post("/account/email")
 @fresh_login_required
-@password_checks_per_address
-@password_checks_per_account
 def change_email():
     """Send a confirmation link to the new address."""
     form = ChangeEmailForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _refused(form, form.current):
         try:
             services.request_email_change(current_user, form.email.data, form.current.data)
+        except services.WrongPassword as error:
+            _wrong_password(form.current, str(error))
         except services.AccountError as error:
             form.email.errors.append(str(error))
         else:
@@ -226,7 +242,7 @@ def change_email():
             flash(_("We have sent a confirmation link to %(email)s. Your address changes when you follow it.",
                     email=services.normalise_email(form.email.data)), "success")
             return redirect(url_for("auth.account"), 303)
-    return render("auth/account.html", status=422, **_account_forms(email_form=form))
+    return _form_page("auth/account.html", form, **_account_forms(email_form=form))
 
 
 @bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
@@ -235,7 +251,7 @@ def confirm_email(token):
     try:
         user, new_email = services.email_change_for_token(token)
     except TokenError as error:
-        return invalid_link(error)
+        return invalid_link(error, forward=(_l("Open my account"), url_for("auth.account")) if error.used else None)
     form = ConfirmForm()
     if form.validate_on_submit():
         try:

@@ -4,19 +4,30 @@ and cancellations that reach everyone, with calendar entries."""
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
-AUDIT_LABELS = {
-    "event.created": _l("Event created"),
-    "event.updated": _l("Event changed"),
-    "event.published": _l("Event published"),
-    "event.cancelled": _l("Event cancelled"),
-    "event.invited": _l("People invited to an event"),
-    "event.messaged": _l("Message sent to an event's invitees"),
-    "event.checked_in": _l("Checked in at an event"),
-    "event.check_in_undone": _l("Check-in undone"),
-    "event.walked_in": _l("Walk-in admitted at an event"),
-    "event.audience_requested": _l("Wide invitation asked for an event"),
-    "event.audience_approved": _l("Wide invitation approved"),
-    "event.audience_declined": _l("Wide invitation declined"),
+from portal.audit import Action
+
+AUDIT_ACTIONS = {
+    "event.created": Action(_l("Event created"), _l("%(actor)s created the event %(target)s"), "events"),
+    "event.updated": Action(_l("Event changed"), _l("%(actor)s changed the event %(target)s"), "events"),
+    "event.published": Action(_l("Event published"), _l("%(actor)s published the event %(target)s"), "events"),
+    "event.cancelled": Action(_l("Event cancelled"), _l("%(actor)s cancelled the event %(target)s"), "events"),
+    "event.invited": Action(_l("People invited to an event"),
+                            _l("%(actor)s invited people to %(target)s (people: %(people)s)"), "events"),
+    "event.messaged": Action(_l("Message sent to an event's invitees"),
+                             _l("%(actor)s sent a message about %(target)s to %(groups)s (people: %(people)s)"),
+                             "events"),
+    "event.checked_in": Action(_l("Checked in at an event"), _l("%(actor)s checked in a guest at %(target)s"),
+                               "events"),
+    "event.check_in_undone": Action(_l("Check-in undone"), _l("%(actor)s undid a check-in at %(target)s"), "events"),
+    "event.walked_in": Action(_l("Walk-in admitted at an event"), _l("%(actor)s admitted a walk-in guest at %(target)s"),
+                              "events"),
+    "event.audience_requested": Action(_l("Wide invitation asked for an event"),
+                                       _l("%(actor)s asked to invite %(audience)s to %(target)s"), "events"),
+    "event.audience_approved": Action(_l("Wide invitation approved"),
+                                      _l("%(actor)s approved the wide invitation to %(target)s (people: %(people)s)"),
+                                      "events"),
+    "event.audience_declined": Action(_l("Wide invitation declined"),
+                                      _l("%(actor)s declined the wide invitation to %(target)s"), "events"),
 }
 
 
@@ -49,7 +60,7 @@ def init_app(app):
     app.cli.add_command(events_cli)
     jobs.register(app, "event-invitations", services.mail_waiting_invitations)
     tokens.register_purposes(app, "event-answer", "event-checkin")
-    audit.register_actions(app, AUDIT_LABELS | feeds.AUDIT_LABELS)
+    audit.register_actions(app, AUDIT_ACTIONS | feeds.AUDIT_ACTIONS, values={"groups": audit.codes(Status.labels())})
     from portal.mail import kinds as mail_kinds
     mail_kinds.register(
         app,

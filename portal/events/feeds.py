@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from portal.audit import Action
 from portal.audit.services import record as audit
 from portal.db import serialise, utcnow
 from portal.events.calendar import CalendarEvent, feed_ics
@@ -28,10 +29,13 @@ PERSONAL_CALENDAR_NAME = _l("PR Network: my events")
 KEPT_AFTER = timedelta(days=90)  # an event stays in the feeds this long after it ended
 USE_NOTED_EVERY = timedelta(hours=1)  # calendars poll often: note a feed's use at most this often
 
-AUDIT_LABELS = {
-    "event.calendar_feed_started": _l("Calendar feed started"),
-    "event.calendar_feed_renewed": _l("Calendar feed address renewed"),
-    "event.calendar_feed_stopped": _l("Calendar feed stopped"),
+AUDIT_ACTIONS = {
+    "event.calendar_feed_started": Action(_l("Calendar feed started"), _l("%(actor)s started a calendar feed"),
+                                          "events"),
+    "event.calendar_feed_renewed": Action(_l("Calendar feed address renewed"),
+                                          _l("%(actor)s renewed the address of their calendar feed"), "events"),
+    "event.calendar_feed_stopped": Action(_l("Calendar feed stopped"), _l("%(actor)s stopped their calendar feed"),
+                                          "events"),
 }
 
 

@@ -5,6 +5,7 @@ from contextlib import nullcontext
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from portal.auth.access import coordinator_required
@@ -39,6 +40,11 @@ INVITEES_PAGE = 100
 def _event(event_id, manage=False):
     return access.event_or_abort(event_id, current_user, manage)
 
+
+
+def _invited(count):
+    return ngettext("%(num)d person invited (nobody is invited twice).",
+                    "%(num)d people invited (nobody is invited twice).", count)
 
 @bp.get("")
 @login_required
@@ -254,7 +260,7 @@ def invite(event_id):
         flash(str(error), "error")
         return redirect(url_for("events.show", event_id=event.id), 303)
     db.session.commit()
-    flash(_("%(count)d people invited (nobody is invited twice).", count=made), "success")
+    flash(_invited(made), "success")
     return redirect(url_for("events.show", event_id=event.id) + "#invitees", 303)
 
 
@@ -308,7 +314,7 @@ def invite_audience(event_id):
         return redirect(url_for("events.show", event_id=event.id), 303)
     db.session.commit()
     if isinstance(result, int):
-        flash(_("%(count)d people invited (nobody is invited twice).", count=result), "success")
+        flash(_invited(result), "success")
     else:
         flash(_("Your request is waiting for a coordinator's approval; you will be told by mail."), "success")
     return redirect(url_for("events.show", event_id=event.id) + "#host", 303)

@@ -6,7 +6,11 @@ Only this package touches Flask-Mail.
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-AUDIT_LABELS = {"outbox.retried": _l("Undeliverable mail queued again")}
+from portal.audit import Action
+
+AUDIT_ACTIONS = {"outbox.retried": Action(_l("Undeliverable mail queued again"),
+                                          _l("%(actor)s queued undeliverable mail again (messages: %(count)s)"),
+                                          "mail")}
 
 
 def _coordinator(user):
@@ -39,7 +43,7 @@ def init_app(app):
     app.register_blueprint(unsubscribe_bp)
     tokens.register_purposes(app, TOKEN_PURPOSE)
     app.cli.add_command(outbox_cli)
-    audit.register_actions(app, AUDIT_LABELS)
+    audit.register_actions(app, AUDIT_ACTIONS)
     from portal.mail import kinds as mail_kinds
     mail_kinds.register(
         app,

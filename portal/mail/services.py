@@ -1,5 +1,7 @@
 """Queue mail in the caller's transaction: it leaves only if that transaction commits."""
 
+import functools
+import re
 import uuid
 
 import sqlalchemy as sa
@@ -10,7 +12,7 @@ from flask_babel.speaklater import LazyString
 from portal.audit.services import record
 from portal.db import fetch_page, utcnow
 from portal.extensions import db
-from portal.i18n import in_language
+from portal.i18n import LINK_LANGUAGE_ARG, in_language
 from portal.mail import kinds, preferences
 from portal.mail.models import OutboxAttachment, OutboxMessage, OutboxStatus
 
@@ -36,15 +38,49 @@ def _plain(value):
     return value
 
 
+# A link's characters (RFC 3986); what a sentence may put right after a link is trimmed off its end.
+_URL_CHARACTERS = r"[A-Za-z0-9\-._~:/?\[\]@!$&'()*+,;=%]*"
+_TRAILING = ".,;:!?)'"
+
+
+def _site_links(html):
+    """The pattern of this site's links in a text body, or in the href attributes of an HTML body."""
+    return _links_under(mail_url("main.home").rstrip("/"), html)
+
+
+@functools.lru_cache(maxsize=8)
+def _links_under(base, html):
+    base = re.escape(base)
+    if html:
+        return re.compile(r'(href=")(' + base + r'(?:/[^"#]*)?)')
+    return re.compile(r"()(" + base + r"(?:/" + _URL_CHARACTERS + r")?)")
+
+
+def in_recipient_language(body, language, *, html):
+    """Give every link to this site in a mail body the recipient's language, so that it opens their language's
+    page even in a browser that has never seen the portal (one rule for every mail, whoever built the link)."""
+    separator_html = "&amp;" if html else "&"
+
+    def with_language(match):
+        prefix, url = match.groups()
+        url, trail = (url, "") if html else (url.rstrip(_TRAILING), url[len(url.rstrip(_TRAILING)):])
+        if f"{LINK_LANGUAGE_ARG}=" in url:
+            return match.group(0)
+        separator = separator_html if "?" in url else "?"
+        return f"{prefix}{url}{separator}{LINK_LANGUAGE_ARG}={language}{trail}"
+
+    return _site_links(html).sub(with_language, body)
+
+
 def render_mail(template, subject, language, **context):
-    """Render a mail's subject, text and HTML bodies in the recipient's language."""
+    """Render a mail's subject, text and HTML bodies in the recipient's language, links included."""
     with in_language(language):
         context = {name: _plain(value) for name, value in context.items()}
         context.setdefault("subject", str(subject))
         return (
             context["subject"],
-            render_template(f"mail/{template}.txt", **context),
-            render_template(f"mail/{template}.html", **context),
+            in_recipient_language(render_template(f"mail/{template}.txt", **context), language, html=False),
+            in_recipient_language(render_template(f"mail/{template}.html", **context), language, html=True),
         )
 
 

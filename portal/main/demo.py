@@ -36,40 +36,40 @@ DEMO_LOGINS = [
 # slug, Thai name, English name, sector, region, province, description, people (Thai name, position)
 ORGANISATIONS = [
     ("bkk-metro-pr", "สำนักประชาสัมพันธ์มหานคร", "Metropolitan Public Relations Office", Sector.GOVERNMENT,
-     Region.BANGKOK_CENTRAL, "กรุงเทพมหานคร", "ประชาสัมพันธ์นโยบายและบริการของเมืองสู่ประชาชน",
+     Region.BANGKOK_CENTRAL, "TH-10", "ประชาสัมพันธ์นโยบายและบริการของเมืองสู่ประชาชน",
      [("สุภาพร วงศ์สวัสดิ์", "ผู้อำนวยการกองประชาสัมพันธ์"), ("ธนากร ศรีสุข", "นักประชาสัมพันธ์ชำนาญการ")]),
     ("thai-power-authority", "การไฟฟ้าส่วนภูมิภาคเขตกลาง", "Central Region Power Authority", Sector.STATE_ENTERPRISE,
-     Region.BANGKOK_CENTRAL, "นนทบุรี", "สื่อสารองค์กรและแจ้งข่าวการดับไฟในพื้นที่ภาคกลาง",
+     Region.BANGKOK_CENTRAL, "TH-12", "สื่อสารองค์กรและแจ้งข่าวการดับไฟในพื้นที่ภาคกลาง",
      [("วรรณา พึ่งบุญ", "หัวหน้างานสื่อสารองค์กร"), ("อนุชา เกิดผล", "เจ้าหน้าที่สื่อสารองค์กร")]),
     ("chiang-mai-pr", "สำนักงานประชาสัมพันธ์จังหวัดเชียงใหม่", "Chiang Mai Provincial PR Office", Sector.GOVERNMENT,
-     Region.NORTH, "เชียงใหม่", "ข่าวสารของจังหวัด สถานีวิทยุ และช่องทางออนไลน์ของภาคเหนือ",
+     Region.NORTH, "TH-50", "ข่าวสารของจังหวัด สถานีวิทยุ และช่องทางออนไลน์ของภาคเหนือ",
      [("ปิยะนุช คำแสน", "ประชาสัมพันธ์จังหวัด"), ("ณัฐวุฒิ ใจดี", "นักประชาสัมพันธ์")]),
     ("lanna-university", "มหาวิทยาลัยล้านนาพัฒนา", "Lanna Development University", Sector.ACADEMIC,
-     Region.NORTH, "เชียงราย", "งานสื่อสารองค์กรและสื่อสารการตลาดของมหาวิทยาลัย",
+     Region.NORTH, "TH-57", "งานสื่อสารองค์กรและสื่อสารการตลาดของมหาวิทยาลัย",
      [("ดร.กมลชนก อินทรวงศ์", "ผู้อำนวยการสำนักสื่อสารองค์กร"), ("ภูริ ทองมา", "นักวิชาการประชาสัมพันธ์")]),
     ("khon-kaen-hospital", "โรงพยาบาลศูนย์ขอนแก่นรวมใจ", "Khon Kaen Ruamjai Hospital", Sector.GOVERNMENT,
-     Region.NORTHEAST, "ขอนแก่น", "ข่าวสุขภาพและการสื่อสารในภาวะวิกฤตของภาคอีสาน",
+     Region.NORTHEAST, "TH-40", "ข่าวสุขภาพและการสื่อสารในภาวะวิกฤตของภาคอีสาน",
      [("สมฤดี แก้วมณี", "หัวหน้ากลุ่มงานประชาสัมพันธ์"), ("วีระพงษ์ บุญมา", "นักประชาสัมพันธ์")]),
     ("isan-news", "อีสานนิวส์ทีวี", "Isan News TV", Sector.MEDIA,
-     Region.NORTHEAST, "อุดรธานี", "สถานีข่าวท้องถิ่นภาษาไทยและภาษาอีสาน",
+     Region.NORTHEAST, "TH-41", "สถานีข่าวท้องถิ่นภาษาไทยและภาษาอีสาน",
      [("จิราพร ศรีวงษ์", "บรรณาธิการข่าว"), ("ชยพล แสนทวี", "ผู้สื่อข่าวอาวุโส")]),
     ("eastern-seaboard", "บริษัท อีสเทิร์นซีบอร์ด โลจิสติกส์ จำกัด (มหาชน)", "Eastern Seaboard Logistics PCL",
-     Sector.PRIVATE, Region.EAST, "ชลบุรี", "สื่อสารองค์กร นักลงทุนสัมพันธ์ และ CSR ในพื้นที่ EEC",
+     Sector.PRIVATE, Region.EAST, "TH-20", "สื่อสารองค์กร นักลงทุนสัมพันธ์ และ CSR ในพื้นที่ EEC",
      [("นภัสสร จันทร์เพ็ญ", "ผู้จัดการฝ่ายสื่อสารองค์กร"), ("กิตติศักดิ์ วงษ์ทอง", "เจ้าหน้าที่ CSR")]),
     ("rayong-green", "มูลนิธิชายฝั่งระยองสีเขียว", "Green Rayong Coast Foundation", Sector.NGO,
-     Region.EAST, "ระยอง", "รณรงค์ด้านสิ่งแวดล้อมชายฝั่งและสื่อสารกับชุมชน",
+     Region.EAST, "TH-21", "รณรงค์ด้านสิ่งแวดล้อมชายฝั่งและสื่อสารกับชุมชน",
      [("อรทัย ประเสริฐ", "ผู้ประสานงานโครงการ"), ("ศุภชัย มีสุข", "อาสาสมัครฝ่ายสื่อสาร")]),
     ("kanchanaburi-tourism", "สำนักงานการท่องเที่ยวกาญจนบุรี", "Kanchanaburi Tourism Office", Sector.GOVERNMENT,
-     Region.WEST, "กาญจนบุรี", "ประชาสัมพันธ์แหล่งท่องเที่ยวและเทศกาลของภาคตะวันตก",
+     Region.WEST, "TH-71", "ประชาสัมพันธ์แหล่งท่องเที่ยวและเทศกาลของภาคตะวันตก",
      [("มาลัย สุขประเสริฐ", "หัวหน้างานประชาสัมพันธ์"), ("ธีรวัฒน์ ปานทอง", "นักประชาสัมพันธ์")]),
     ("western-radio", "สถานีวิทยุชุมชนคนราชบุรี", "Ratchaburi Community Radio", Sector.MEDIA,
-     Region.WEST, "ราชบุรี", "วิทยุชุมชนและเพจข่าวท้องถิ่น",
+     Region.WEST, "TH-70", "วิทยุชุมชนและเพจข่าวท้องถิ่น",
      [("บุญเรือน ทองดี", "ผู้จัดรายการ")]),
     ("songkhla-port", "การท่าเรือสงขลา", "Songkhla Port Authority", Sector.STATE_ENTERPRISE,
-     Region.SOUTH, "สงขลา", "สื่อสารองค์กรและความสัมพันธ์กับชุมชนรอบท่าเรือ",
+     Region.SOUTH, "TH-90", "สื่อสารองค์กรและความสัมพันธ์กับชุมชนรอบท่าเรือ",
      [("ฟาติมะห์ หะยีมะ", "หัวหน้าแผนกประชาสัมพันธ์"), ("ประยุทธ ชูศรี", "เจ้าหน้าที่ประชาสัมพันธ์")]),
     ("andaman-university", "มหาวิทยาลัยอันดามันศึกษา", "Andaman Studies University", Sector.ACADEMIC,
-     Region.SOUTH, "ภูเก็ต", "สื่อสารองค์กร กิจการนักศึกษา และเครือข่ายศิษย์เก่า",
+     Region.SOUTH, "TH-83", "สื่อสารองค์กร กิจการนักศึกษา และเครือข่ายศิษย์เก่า",
      [("ลลิตา นาคสวัสดิ์", "ผู้อำนวยการกองสื่อสารองค์กร"), ("อับดุลเลาะ สาและ", "นักประชาสัมพันธ์")]),
 ]
 
@@ -126,28 +126,57 @@ def load_demo():
 # Two applications in the queue: one waiting for review, one waiting for the applicant's answer.
 APPLICATIONS = [
     dict(name_th="สำนักงานประชาสัมพันธ์จังหวัดน่าน", name_en="Nan Provincial PR Office", sector="government",
-         region="north", province="น่าน", website="https://nan-pr.example", channels="Facebook: สปข.น่าน",
+         region="north", province="TH-55", website="https://nan-pr.example", channels="Facebook: สปข.น่าน",
          description="ข่าวสารของจังหวัดน่านและสถานีวิทยุของจังหวัด", applicant_name="มาลี ศรีน่าน",
          applicant_email="malee@nan-pr.example", applicant_position="ประชาสัมพันธ์จังหวัด",
          motivation="อยากแลกเปลี่ยนข่าวสารกับเครือข่ายทั่วประเทศ"),
     dict(name_th="สมาคมสื่อมวลชนภาคใต้", name_en="Southern Press Association", sector="media", region="south",
-         province="สุราษฎร์ธานี", website="", channels="", description="สมาคมของสื่อมวลชนท้องถิ่นในภาคใต้",
+         province="TH-84", website="", channels="", description="สมาคมของสื่อมวลชนท้องถิ่นในภาคใต้",
          applicant_name="ภาณุ ทองคำ", applicant_email="panu@south-press.example", applicant_position="นายกสมาคม",
          motivation="ร่วมเผยแพร่ข่าวสารในภาวะภัยพิบัติ"),
 ]
 
 
+# Three more, for the other states: one whose applicant has not yet confirmed the address, one withdrawn by its
+# applicant and one declined (the audit log credits the applicant, `flask retention run` deletes the last two when
+# they are old enough). An English applicant among them: their mail and its links are in English.
+MORE_APPLICATIONS = [
+    dict(name_th="มหาวิทยาลัยราชภัฏเชียงราย", name_en="Chiang Rai Rajabhat University", sector="academic",
+         region="north", province="TH-57", website="https://crru.example", channels="", description="งานสื่อสารองค์กร",
+         applicant_name="Anna Lee", applicant_email="anna@crru.example", applicant_position="Communications officer",
+         motivation="To share university news with the network"),
+    dict(name_th="บริษัท ข่าวด่วน จำกัด", name_en="Khao Duan Co., Ltd.", sector="media", region="bangkok_central",
+         province="TH-10", website="", channels="", description="สำนักข่าวออนไลน์", applicant_name="ชาตรี มีสุข",
+         applicant_email="chatree@khaoduan.example", applicant_position="บรรณาธิการ", motivation="ร่วมเผยแพร่ข่าว"),
+    dict(name_th="ชมรมคนรักข่าว", name_en="", sector="ngo", region="east", province="TH-20", website="",
+         channels="", description="ชมรมอาสาสมัคร", applicant_name="วิไล ใจงาม", applicant_email="wilai@example.com",
+         applicant_position="ประธานชมรม", motivation="อยากเข้าร่วม"),
+]
+
+
 def _applications(coordinator):
-    waiting, asked = (applications.submit_application("th", **fields) for fields in APPLICATIONS)
+    waiting, asked = (applications.submit_application("th", privacy_accepted=True, **fields)
+                      for fields in APPLICATIONS)
     for application in (waiting, asked):
         applications.confirm_application(application)
     applications.request_more_information(asked, "โปรดแนบหนังสือรับรองการจดทะเบียนสมาคม", by=coordinator)
+    unconfirmed, withdrawn, declined = (
+        applications.submit_application(language, privacy_accepted=True, **fields)
+        for language, fields in zip(("en", "th", "th"), MORE_APPLICATIONS))
+    for application in (withdrawn, declined):
+        applications.confirm_application(application)
+    applications.withdraw_application(withdrawn)
+    applications.reject_application(declined, "ยังไม่ใช่องค์กรด้านประชาสัมพันธ์", by=coordinator)
 
 
 def _invitations(people):
-    """The Chiang Mai admin's invitations: one pending, one revoked, one expired."""
+    """The Chiang Mai admin's invitations: one pending, one revoked, one expired; and a former colleague whose account
+    a coordinator deactivated, whom the admin may delete (PDPA) from the people table."""
     admin = next(p for p in people if p.email == "admin@chiang-mai-pr.example")
     chiang_mai = admin.memberships[0].organisation
+    former = User(email="former.staff@chiang-mai-pr.example", name="สมปอง ลาออกแล้ว", active=False,
+                  password_hash=admin.password_hash, email_confirmed_at=utcnow() - timedelta(days=400))
+    db.session.add(Membership(user=former, organisation=chiang_mai, role=Role.MEMBER, position="นักประชาสัมพันธ์"))
     invitations.invite("new.colleague@chiang-mai-pr.example", chiang_mai, "member", by=admin)
     revoked = invitations.invite("former.intern@chiang-mai-pr.example", chiang_mai, "member", by=admin)
     invitations.revoke(revoked, by=admin)

@@ -4,17 +4,35 @@ member directory and the public list."""
 from flask import url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
 
-AUDIT_LABELS = {
-    "organisation.updated": _l("Organisation profile changed"),
-    "organisation.colleague_updated": _l("Colleague's role changed"),
-    "organisation.colleague_removed": _l("Colleague removed"),
-    "organisation.suspended": _l("Organisation suspended"),
-    "organisation.reactivated": _l("Organisation reactivated"),
-    "organisation.invitation_sent": _l("Invitation sent"),
-    "organisation.invitation_resent": _l("Invitation resent"),
-    "organisation.invitation_revoked": _l("Invitation revoked"),
-    "organisation.invitation_accepted": _l("Invitation accepted"),
+from portal.audit import Action
+from portal.provinces import province_name
+
+AUDIT_ACTIONS = {
+    "organisation.updated": Action(_l("Organisation profile changed"),
+                                   _l("%(actor)s changed “%(section)s” in the profile of %(target)s"), "organisations"),
+    "organisation.colleague_updated": Action(_l("Colleague's role changed"),
+                                             _l("%(actor)s set the role of %(person)s at %(target)s to %(role)s"),
+                                             "organisations"),
+    "organisation.colleague_removed": Action(_l("Colleague removed"), _l("%(actor)s removed %(person)s from %(target)s"),
+                                             "organisations"),
+    "organisation.suspended": Action(_l("Organisation suspended"), _l("%(actor)s suspended %(target)s: %(reason)s"),
+                                     "organisations"),
+    "organisation.reactivated": Action(_l("Organisation reactivated"), _l("%(actor)s reactivated %(target)s"),
+                                       "organisations"),
+    "organisation.invitation_sent": Action(_l("Invitation sent"),
+                                           _l("%(actor)s invited %(email)s to join %(organisation)s as %(role)s"),
+                                           "organisations"),
+    "organisation.invitation_resent": Action(_l("Invitation resent"),
+                                             _l("%(actor)s sent the invitation of %(email)s to %(organisation)s again"),
+                                             "organisations"),
+    "organisation.invitation_revoked": Action(_l("Invitation revoked"),
+                                              _l("%(actor)s revoked the invitation of %(email)s to %(organisation)s"),
+                                              "organisations"),
+    "organisation.invitation_accepted": Action(_l("Invitation accepted"),
+                                               _l("%(actor)s accepted the invitation to join %(organisation)s"),
+                                               "organisations"),
 }
 
 
@@ -36,6 +54,12 @@ def _my_organisations(user):
     if len(links) == 1:
         links = [(_l("My organisation"), links[0][1])]
     return links
+
+
+@pass_context
+def _province(context, value):
+    """A stored province in the page's language (a value typed by hand before the list: as typed)."""
+    return province_name(value, context.get("current_language") or str(get_locale()))
 
 
 def _revoke_invitations(user, by):
@@ -75,7 +99,7 @@ def init_app(app):
     app.register_blueprint(bp)
     app.register_blueprint(invitations_bp)
     tokens.register_purposes(app, "invitation")
-    audit.register_actions(app, AUDIT_LABELS)
+    audit.register_actions(app, AUDIT_ACTIONS, values={"role": Role.labels(), "section": Section.labels()})
     from portal.mail import kinds as mail_kinds
     mail_kinds.register(
         app,
@@ -87,6 +111,10 @@ def init_app(app):
         ("visibility_names", Visibility), ("organisation_states", OrgStatus), ("invitation_states", InvitationState),
         ("section_names", Section))})
     app.jinja_env.globals["expertise_suggestions"] = EXPERTISE_SUGGESTIONS
+    from portal.organisations.notices import notice_for
+
+    app.jinja_env.globals["notice_for"] = notice_for
+    app.jinja_env.filters["province"] = _province
     # A full page's navigation lists the person's organisations; every request asks whether they belong to an
     # active one. Both come with the person, in the loader's one query. (User.memberships is Membership's backref,
     # there once the mappers are configured.)

@@ -5,10 +5,12 @@ import functools
 import io
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 
 from portal.db import LIKE_ESCAPE, Page, contains_pattern
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrganisationCard, OrgStatus
+from portal.provinces import province_name
 from portal.web import safe_cell
 
 DIRECTORY_PAGE_SIZE = 20
@@ -27,13 +29,14 @@ def _search_words(words, dialect):
 
 
 @functools.cache
-def _directory_statements(indexed, likes, region, sector, listed_only, public_likes=0):
+def _directory_statements(indexed, likes, region, sector, listed_only, public_likes=0, english=False):
     """The count and the page statements for one shape of search, built once and reused with new values.
 
     Building a statement and its cache key costs more than SQLite takes to answer it; the values (the words, the
     region, the sector, the page) are bound parameters. `indexed`: whether the trigram index is searched; `likes`:
     how many words go through LIKE; `region`, `sector`: whether those filters apply; `listed_only`: the public list
-    (listed organisations only); `public_likes`: how many words must also be found in what visitors see.
+    (listed organisations only); `public_likes`: how many words must also be found in what visitors see; `english`:
+    by the English name (the Thai one where there is none), case aside, instead of the Thai order.
     """
     active = Organisation.status == OrgStatus.ACTIVE
     filters = [Organisation.search_text.like(sa.bindparam(f"like_{n}"), escape=LIKE_ESCAPE) for n in range(likes)]
@@ -59,13 +62,18 @@ def _directory_statements(indexed, likes, region, sector, listed_only, public_li
     else:  # no filter: counted in the (status, sort_key) index alone
         count = sa.select(sa.func.count()).select_from(Organisation).where(active)
     page = (OrganisationCard.select().where(active, *filters)
-            .order_by(Organisation.sort_key, Organisation.id)
+            .order_by(_english_order() if english else Organisation.sort_key, Organisation.id)
             .limit(sa.bindparam("limit")).offset(sa.bindparam("offset")))
     return count, page
 
 
-def search(text="", region=None, sector=None, page=1, listed_only=False):
-    """One Page of active organisations matching every word of `text`, by Thai order, with the total.
+def _english_order():
+    return sa.func.lower(sa.func.coalesce(sa.func.nullif(Organisation.name_en, ""), Organisation.sort_key))
+
+
+def search(text="", region=None, sector=None, page=1, listed_only=False, language="th"):
+    """One Page of active organisations matching every word of `text`, with the total: by Thai order, or in English
+    (`language` "en") by the English names.
 
     `listed_only`: the public list, searched in what visitors see. Two queries, one when the page is empty. The page
     holds OrganisationCards, not Organisations.
@@ -74,7 +82,7 @@ def search(text="", region=None, sector=None, page=1, listed_only=False):
     indexed, likes = _search_words(words, db.session.get_bind().dialect.name)
     public = words if listed_only else []
     count, rows = _directory_statements(bool(indexed), len(likes), bool(region), bool(sector), listed_only,
-                                        len(public))
+                                        len(public), language == "en")
     values = {f"like_{n}": contains_pattern(word) for n, word in enumerate(likes)}
     if indexed:  # each word quoted: no FTS syntax gets through
         values["phrase"] = " ".join('"' + w.replace('"', '""') + '"' for w in indexed)
@@ -103,10 +111,11 @@ def export_csv(headers):
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(headers)
+    language = str(get_locale())
     organisations = db.session.scalars(sa.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE)
                                        .order_by(Organisation.sort_key, Organisation.id))
     for o in organisations:
         writer.writerow([safe_cell("" if v is None else str(v)) for v in (
-            o.name_th, o.name_en, o.sector.label, o.region.label, o.province, o.website,
+            o.name_th, o.name_en, o.sector.label, o.region.label, province_name(o.province, language), o.website,
             o.public_email, o.phone, ", ".join(o.expertise or []))])
     return out.getvalue()

@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -9,9 +10,10 @@ from wtforms import (
     EmailField,
     FieldList,
     FormField,
+    SelectChoice,
     SelectField,
 )
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from portal.auth.forms import LANGUAGE_CHOICES, confirm_field, new_password_field
 from portal.forms import (
@@ -23,6 +25,7 @@ from portal.forms import (
     choices,
     email_field,
     long_text_field,
+    phone_field,
     text_field,
     website_field,
 )
@@ -34,6 +37,7 @@ from portal.organisations.models import (
     Sector,
     Visibility,
 )
+from portal.provinces import code_of, grouped
 
 
 def needs_thai(form, field):
@@ -42,12 +46,33 @@ def needs_thai(form, field):
         raise ValidationError(_l("Write the Thai name in Thai."))
 
 
+def _province_choices(form, field):
+    """The provinces grouped by region in the page's language, after an empty first option; a province typed by hand
+    before the list existed (the stored value, never a posted one) stays on offer as it was typed."""
+    language = str(get_locale() or "th")
+    options = [SelectChoice("", _l("Choose a province"))]
+    if field.object_data and not code_of(field.object_data):  # a known name typed by hand reads as its code
+        options.append(SelectChoice(field.object_data, field.object_data))
+    return options + [SelectChoice(code, name, optgroup=str(Region(region).label))
+                      for region, provinces in grouped(language) for code, name in provinces]
+
+
+def _province_code(value):
+    """A posted province: its code, also when a client posts the name (Thai or English) instead."""
+    return code_of(value) or (value or "")
+
+
+def province_field(label):
+    """A required choice of province, stored as its code (see portal.provinces)."""
+    return SelectField(label, choices=_province_choices, coerce=_province_code, validators=[DataRequired(REQUIRED)])
+
+
 class AboutForm(PortalForm):
     name_th = text_field(_l("Organisation name in Thai"), 200)
     name_en = text_field(_l("Organisation name in English"), 200, required=False)
     sector = SelectField(_l("Sector"), choices=choices(Sector.labels().items()))
     region = SelectField(_l("Region"), choices=choices(Region.labels().items()))
-    province = text_field(_l("Province"), 80)
+    province = province_field(_l("Province"))
     description = long_text_field(_l("What your organisation does, in a few sentences"), 2000, required=False)
 
     def validate_name_th(self, field):
@@ -62,11 +87,7 @@ class ContactForm(PortalForm):
     website = website_field(_l("Website"))
     public_email = EmailField(_l("Public email"), validators=[
         Optional(), at_most(254), MailAddress()])
-    phone = text_field(_l("Phone"), 40, required=False)
-
-    def validate_phone(self, field):
-        if field.data and not re.fullmatch(r"\+?[0-9][0-9 ()#-]{5,38}", field.data):
-            raise ValidationError(_l("Write the number with digits, for example 02 123 4567 or +66 2 123 4567."))
+    phone = phone_field(_l("Phone"))
 
     def values(self):
         return {"website": self.website.data or "", "public_email": (self.public_email.data or "").lower(),
@@ -75,17 +96,20 @@ class ContactForm(PortalForm):
 
 class ChannelForm(PortalSubform):
     # Rows left empty are ignored, so a kind is checked only where a link is given.
-    kind = SelectField(_l("Kind"), choices=choices(Channel.labels().items()), validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=choices([("", _l("Please choose")), *Channel.labels().items()]),
+                       validate_choice=False)
     url = website_field(_l("Link"))
 
-
     def validate_kind(self, field):
+        if self.url.data and not field.data:
+            raise ValidationError(_l("Choose what kind of channel this link is."))
         if self.url.data and field.data not in Channel.labels():
             raise ValidationError(_l("Not a valid choice."))
 
 
 class ChannelsForm(PortalForm):
-    channels = FieldList(FormField(ChannelForm), min_entries=6, max_entries=12)
+    # The filled rows and one empty row; "Add a row" brings more, up to the limit.
+    channels = FieldList(FormField(ChannelForm), min_entries=1, max_entries=12)
 
     def values(self):
         return {"channels": [{"kind": entry.kind.data, "url": entry.url.data}

@@ -17,6 +17,7 @@ from portal.organisations.access import administered_organisations, can_administ
 from portal.organisations.forms import AcceptInvitationForm, InvitationForm
 from portal.organisations.guards import invitation_manager_required
 from portal.organisations.models import MembershipInvitation
+from portal.organisations.notices import leave_notice
 from portal.tokens import TokenError
 from portal.web import invalid_link
 
@@ -30,12 +31,14 @@ def accept(token):
     """Accept an invitation: set a name and password, or, for an existing account, join while logged in."""
     try:
         invitation = service.for_token(token)
+    except service.AlreadyAccepted as error:  # followed again: say so, and lead on to the login
+        return render("organisations/accept_invitation.html", invitation=error.invitation, accepted=True)
     except TokenError as error:
         return invalid_link(error, note=ACCOUNTS_BY_INVITATION)
     if service.on_hold(invitation):
         return render("organisations/accept_invitation.html", invitation=invitation, on_hold=True, status=409)
     existing = service.account_of(invitation)
-    form = ConfirmForm() if existing else AcceptInvitationForm()
+    form = ConfirmForm() if existing else AcceptInvitationForm(name=service.name_hint(invitation))
     if not form.validate_on_submit():
         return render("organisations/accept_invitation.html", form=form, invitation=invitation, existing=existing,
                       status=422 if form.errors else 200)
@@ -105,14 +108,16 @@ def _act_on_invitation(invitation_id, action, done_message):
     invitation = _managed_invitation(invitation_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    target = f"invitation-{invitation.id}"  # said in the invitation's row, where the page opens
     try:
         action(invitation, by=current_user)
     except service.InvitationError as error:
-        flash(str(error), "error")
+        db.session.rollback()
+        leave_notice(target, error, "error")
     else:
         db.session.commit()
-        flash(done_message(invitation), "success")
-    return redirect(url_for("invitations.index"), 303)
+        leave_notice(target, done_message(invitation))
+    return redirect(url_for("invitations.index", _anchor=target), 303)
 
 
 @bp.post("/<int:invitation_id>/resend")

@@ -33,6 +33,28 @@ class LogInFirst(Exception):
     """The invitation is for an address that has an account: its owner accepts it logged in."""
 
 
+class AlreadyAccepted(TokenError):
+    """The invitation's link was used to join: its page says so and leads to the login (`invitation`)."""
+
+    def __init__(self, invitation):
+        super().__init__()
+        self.invitation = invitation
+
+
+_NAME_HINTS = "portal.invitation_name_hints"
+
+
+def register_name_hint(app, hint):
+    """Let a domain suggest the name of an invited person (`hint(invitation)` returns it or None): an approved
+    applicant has given theirs already."""
+    app.extensions.setdefault(_NAME_HINTS, []).append(hint)
+
+
+def name_hint(invitation):
+    """The name the invited person is known by already, to fill in for them, or ""."""
+    return next(filter(None, (hint(invitation) for hint in current_app.extensions.get(_NAME_HINTS, ()))), "")
+
+
 def _expiry():
     return utcnow() + timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
 
@@ -110,8 +132,10 @@ def for_token(token):
     invitation = db.session.get(MembershipInvitation, data.get("i", 0))
     if invitation is None or invitation.nonce != data.get("n"):
         raise TokenError()
+    if invitation.accepted_at:
+        raise AlreadyAccepted(invitation)
     if not invitation.is_pending:
-        raise TokenError(expired=invitation.expires_at <= utcnow() and not invitation.accepted_at)
+        raise TokenError(expired=invitation.expires_at <= utcnow())
     if not stands(invitation):  # revoked when the rights were lost; checked again here
         raise TokenError()
     return invitation

@@ -12,6 +12,7 @@ from portal.auth.models import User, new_session_token
 from portal.db import UTCDateTime, enum_column, utcnow
 from portal.enums import LabelledEnum
 from portal.extensions import db
+from portal.provinces import province_names
 
 
 class Sector(LabelledEnum):
@@ -206,8 +207,8 @@ def _refresh_search_fields(mapper, connection, organisation):
 
 def search_texts(name_th, name_en, province, expertise, expertise_level):
     """The directory's two lower-case search texts: what members may find an organisation by, and what visitors
-    may (the expertise in each only if they see it at `expertise_level`)."""
-    return tuple(" ".join([name_th or "", name_en or "", province or "",
+    may (the expertise in each only if they see it at `expertise_level`). A province is found by either name."""
+    return tuple(" ".join([name_th or "", name_en or "", province_names(province),
                            *((expertise or []) if can_see(relation, expertise_level) else [])]).lower()
                  for relation in ("member", "public"))
 

@@ -59,6 +59,16 @@ def replace_logo(organisation, stream, by):
     return name
 
 
+def remove_logo(organisation, by):
+    """Take the logo off the profile; its file is removed once that is committed. Tell whether there was one."""
+    old = organisation.logo
+    if not old:
+        return False
+    update_profile(organisation, "logo", {"logo": ""}, by=by)
+    on_commit(db.session, lambda: logos.delete_logo(old))
+    return True
+
+
 def set_status(organisation, status, reason, by):
     """Suspend or reactivate an organisation, with the reason its admins are mailed."""
     if status == OrgStatus.SUSPENDED and not reason.strip():

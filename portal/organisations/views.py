@@ -12,6 +12,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -40,6 +41,7 @@ from portal.organisations.forms import (
 from portal.organisations.guards import answer, member_required
 from portal.organisations.logos import LogoError, logo_folder
 from portal.organisations.models import Membership, OrgStatus, Region, Sector
+from portal.organisations.notices import leave_notice, notice
 from portal.urls import enum_arg, page_arg
 
 bp = Blueprint("organisations", __name__)
@@ -56,7 +58,7 @@ def directory():
     """The member directory: live search, region and sector filters, pages; the URL keeps the search."""
     text = request.args.get("q", "").strip()[:100]
     region, sector = enum_arg(Region, "region"), enum_arg(Sector, "sector")
-    found = directory_service.search(text, region, sector, page_arg())
+    found = directory_service.search(text, region, sector, page_arg(), language=str(get_locale()))
     return render("organisations/directory.html", "results", organisations=found,
                   relation=directory_relation(current_user),
                   filters={"q": text, "region": region or "", "sector": sector or ""})
@@ -78,7 +80,7 @@ def directory_csv():
 def public_list():
     """The public list of member organisations that chose to be listed, with their public fields only."""
     text = request.args.get("q", "").strip()[:100]
-    found = directory_service.search(text, page=page_arg(), listed_only=True)
+    found = directory_service.search(text, page=page_arg(), listed_only=True, language=str(get_locale()))
     return render("organisations/public_list.html", "results", organisations=found, relation="public",
                   filters={"q": text})
 
@@ -117,8 +119,8 @@ def _section_form(section, organisation, formdata=None):
     form_class = SECTIONS.get(section) or abort(404)
     if section == "expertise":
         return form_class(formdata=formdata, tags=", ".join(organisation.expertise or []))
-    if section == "channels":
-        return form_class(formdata=formdata, data={"channels": organisation.channels or []})
+    if section == "channels":  # the filled rows and one empty row
+        return form_class(formdata=formdata, data={"channels": [*(organisation.channels or []), {"kind": "", "url": ""}]})
     if section == "visibility":
         data = {g: organisation.visibility_of(g) for g in ("about", "contact", "channels", "expertise", "people")}
         return form_class(formdata=formdata, data={**data, "listed_publicly": organisation.listed_publicly})
@@ -151,6 +153,10 @@ def save_section(slug, section):
     """Save a section; errors come back in the section's form, success as the section shown (htmx) or a redirect."""
     organisation = _editable(slug)
     form = _section_form(section, organisation, formdata=request.form)
+    if section == "channels" and "more" in request.form:  # "Add a row": the form again, one empty row longer
+        if len(form.channels) < form.channels.max_entries:
+            form.channels.append_entry()
+        return _page(organisation, "own", section, form, block=f"section_{section}")
     if not form.validate_on_submit():
         return _page(organisation, "own", section, form, block=f"section_{section}", status=422)
     profiles.update_profile(organisation, section, form.values(), by=current_user)
@@ -183,6 +189,19 @@ def upload_logo(slug):
     return _page(organisation, "own", block="section_logo", logo_error=error, status=422, logo_form=form)
 
 
+@bp.post("/organisations/<slug>/logo/remove")
+@login_required
+def remove_logo(slug):
+    """Take the logo off the profile (asked first on the page): the monogram shows instead."""
+    organisation = _editable(slug)
+    if not StatusForm().validate_on_submit():
+        abort(400)
+    if profiles.remove_logo(organisation, by=current_user):
+        db.session.commit()
+        flash(_("The logo has been removed."), "success")
+    return see_other(url_for("organisations.profile", slug=organisation.slug))
+
+
 @bp.get("/logos/<name>")
 def logo(name):
     """Serve a stored logo (generated names only)."""
@@ -203,43 +222,97 @@ def _colleague(slug, membership_id):
     return organisation, membership
 
 
+def _colleague_row(organisation, membership, status=200, **context):
+    """A colleague's row alone (htmx), with what was done or refused said in it."""
+    return render("organisations/_colleague.html", status=status, organisation=organisation, membership=membership,
+                  can_edit=True, **context)
+
+
+def _back_to_colleague(organisation, membership, said, status):
+    """After a change to a colleague: the row with the notice (htmx), else the page on the row's anchor."""
+    if is_htmx():
+        return _colleague_row(organisation, membership, status=status, notice=said)
+    leave_notice(**said)
+    return see_other(url_for("organisations.profile", slug=organisation.slug, _anchor=said["target"]))
+
+
+@bp.get("/organisations/<slug>/people/<int:membership_id>/row")
+@login_required
+def colleague(slug, membership_id):
+    """A colleague's row as shown (htmx: cancel a removal); the profile otherwise."""
+    organisation, membership = _colleague(slug, membership_id)
+    if is_htmx():
+        return _colleague_row(organisation, membership, cancelled=True)
+    return _page(organisation, "own")
+
+
+@bp.get("/organisations/<slug>/people/<int:membership_id>/confirm-removal")
+@login_required
+def confirm_remove_colleague(slug, membership_id):
+    """Ask before taking a colleague out: the row asks (htmx), or the profile with that row asking."""
+    organisation, membership = _colleague(slug, membership_id)
+    if is_htmx():
+        return _colleague_row(organisation, membership, confirming=membership.id)
+    return _page(organisation, "own", confirming=membership.id)
+
+
 @bp.post("/organisations/<slug>/people/<int:membership_id>")
 @login_required
 def update_colleague(slug, membership_id):
-    """Change a colleague's role, position or signing authority."""
+    """Change a colleague's role, position or signing authority; the answer is said in the colleague's row."""
     organisation, membership = _colleague(slug, membership_id)
     form = ColleagueForm()
-    if form.validate_on_submit():
-        try:
-            people.update_colleague(membership, form.role.data, form.position.data or "", form.is_signatory.data,
-                                    by=current_user)
-        except profiles.ProfileError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-    else:
-        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
-    return see_other(url_for("organisations.profile", slug=slug) + "#people")
+    if not form.validate_on_submit():  # the row comes back as typed, with the reason
+        if is_htmx():
+            return _colleague_row(organisation, membership, status=422, forms={membership.id: form})
+        return _page(organisation, "own", status=422, forms={membership.id: form})
+    target = f"colleague-{membership.id}"
+    try:
+        people.update_colleague(membership, form.role.data, form.position.data or "", form.is_signatory.data,
+                                by=current_user)
+    except profiles.ProfileError as error:
+        db.session.rollback()
+        return _refused(organisation, membership_id, error)
+    db.session.commit()
+    return _back_to_colleague(organisation, membership, notice(target, _("Saved.")), 200)
+
+
+def _refused(organisation, membership_id, error):
+    """A refused change to a colleague, said in their row; in the people section if they are gone meanwhile."""
+    if not can_administer(current_user, organisation):  # the table is no longer theirs to change: say it on top
+        flash(str(error), "error")
+        return see_other(url_for("organisations.profile", slug=organisation.slug))
+    membership = db.session.get(Membership, membership_id)
+    if membership is None:
+        said = notice("people", error, "error")
+        if is_htmx():
+            return render("organisations/_colleague_removed.html", status=409, organisation=organisation,
+                          removed=membership_id, notice=said)
+        leave_notice(**said)
+        return see_other(url_for("organisations.profile", slug=organisation.slug, _anchor="people"))
+    return _back_to_colleague(organisation, membership, notice(f"colleague-{membership.id}", error, "error"), 409)
 
 
 @bp.post("/organisations/<slug>/people/<int:membership_id>/remove")
 @login_required
 def remove_colleague(slug, membership_id):
-    """Take a colleague out of the organisation."""
+    """Take a colleague out of the organisation (confirmed on the page before); said where their row was."""
     organisation, membership = _colleague(slug, membership_id)
     if not StatusForm().validate_on_submit():
         abort(400)
+    name = membership.user.name or membership.user.email
     try:
         people.remove_colleague(membership, by=current_user)
     except profiles.ProfileError as error:
         db.session.rollback()
-        flash(str(error), "error")
-    else:
-        db.session.commit()
-        flash(_("The person has been removed from the organisation."), "success")
-    return see_other(url_for("organisations.profile", slug=slug) + "#people")
+        return _refused(organisation, membership_id, error)
+    db.session.commit()
+    said = notice("people", _("%(name)s is no longer in the organisation.", name=name))
+    if is_htmx():
+        return render("organisations/_colleague_removed.html", organisation=organisation, removed=membership_id,
+                      notice=said)
+    leave_notice(**said)
+    return see_other(url_for("organisations.profile", slug=slug, _anchor="people"))
 
 
 # Status (coordinators)

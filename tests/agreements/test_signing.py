@@ -88,9 +88,13 @@ def test_wrong_passwords_on_the_signing_page_meet_the_login_limit_but_form_mista
         missing = home.post(path, data={"csrf_token": token_of(home, path), "organisation": network["home_id"],
                                         "typed_name": "สมศรี", "text_sha256": text_hash, "password": "wrong"})
         assert missing.status_code == 422 and 'value="สมศรี"' in missing.get_data(as_text=True)
-    answered = [sign(home, agreement_id, number, network["home_id"], text_hash, password="wrong").status_code
-                for _ in range(6)]
-    assert answered == [422] * 4 + [429] * 2  # the login that opened the session was the first of the five
+    tries = [sign(home, agreement_id, number, network["home_id"], text_hash, password="wrong") for _ in range(6)]
+    assert [a.status_code for a in tries] == [422] * 5 + [429]  # the login's right password cost nothing
+    refused = tries[-1].get_data(as_text=True)
+    # The refusal is the same form, its input kept, the wait in words by the password; a right password waits too.
+    assert "ใส่รหัสผ่านผิดหลายครั้งเกินไป" in refused and "นาที" in refused and 'value="สมศรี ลงนาม"' in refused
+    assert int(tries[-1].headers["Retry-After"]) > 0
+    assert sign(home, agreement_id, number, network["home_id"], text_hash).status_code == 429
     with app.app_context():
         assert answers() == []
 

@@ -21,7 +21,7 @@ from tests.support.applications import (
 )
 from tests.support.databases import count
 from tests.support.factories import make_org
-from tests.support.mail import last_mail, link_in
+from tests.support.mail import last_mail, link_in, mail_subjects
 from tests.support.web import csrf, login, post
 
 
@@ -56,7 +56,13 @@ def test_apply_confirm_and_follow_the_status(app, coordinators):
         notice = last_mail(coordinators[0])
         assert notice.subject == "ใบสมัครสมาชิกใหม่: สำนักงานประชาสัมพันธ์จังหวัดน่าน"
         assert f"/admin/applications/{application.id}" in notice.body_text
-    assert client.get(confirm_path).status_code == 400, "the confirmation link works once"
+    used = client.get(confirm_path)
+    page = used.get_data(as_text=True)
+    assert used.status_code == 200 and "ใบสมัครสมาชิกของคุณได้รับการยืนยันแล้ว" in page, "a used link says what happened"
+    assert 'href="/apply/status/' in page and "รอพิจารณา" in page, "and leads to the status page"
+    with app.app_context():
+        assert mail.body_text.count("คุณได้รับอีเมลนี้เนื่องจากมีการใช้ที่อยู่อีเมลนี้สมัครเป็นสมาชิก") == 1
+        assert "คุณได้รับอีเมลนี้เนื่องจากคุณเป็นส่วนหนึ่ง" not in mail.body_text + mail.body_html, "not yet a member"
 
 
 def test_a_website_typed_without_https_is_taken_with_it(app):
@@ -84,7 +90,7 @@ def test_english_applicant_gets_english_mail(app):
     ("applicant_email", "malee-at-nan", "โปรดกรอกอีเมลให้ถูกต้อง"),
     ("website", "nan-pr", "โปรดกรอกที่อยู่เว็บไซต์ให้ครบ"),
     ("sector", "army", "ตัวเลือกไม่ถูกต้อง"),
-    ("region", "", "โปรดกรอกข้อมูลช่องนี้"),
+    ("region", "", "โปรดเลือกหนึ่งรายการ"),  # a choice left empty: "choose", not "fill in"
     ("motivation", "ก" * 3001, "ใช้ได้ไม่เกิน 3000 ตัวอักษร"),
     ("consent", "", "โปรดยอมรับข้อตกลงเพื่อสมัครสมาชิก"),
 ])
@@ -114,12 +120,54 @@ def test_bot_filling_the_hidden_field_gets_the_same_answer_and_nothing_is_saved(
         assert count(Application) == 0 and count(OutboxMessage) == 0
 
 
-def test_the_form_is_rate_limited_per_address(make_app):
-    client = make_app(APPLICATION_RATE_LIMIT="2 per hour").test_client()
+def test_only_sent_applications_count_and_a_refusal_keeps_the_form(make_app):
+    app = make_app(APPLICATION_RATE_LIMIT="2 per hour")
+    client = app.test_client()
+    for _ in range(3):
+        assert apply(client, name_th="").status_code == 422, "a form sent back for a correction costs nothing"
     assert apply(client).status_code == 303
+    assert apply(client).status_code == 303, "the same form sent again is the same application: it costs nothing"
     assert apply(client, applicant_email="other@nan-pr.example").status_code == 303
     response = apply(client, applicant_email="third@nan-pr.example")
-    assert response.status_code == 429 and "มีคำขอมากเกินไป" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429 and "โปรดลองใหม่อีกครั้งในอีกประมาณ 60 นาที" in page, "the wait, in words"
+    assert "third@nan-pr.example" in page and FORM["motivation"] in page, "what was typed is kept"
+    with app.app_context():
+        assert count(Application) == 2
+
+
+def test_the_form_sent_twice_makes_one_application_and_one_mail(app):
+    client = app.test_client()
+    assert apply(client).status_code == 303
+    again = app.test_client()  # Back and resubmit, or the same form from another tab
+    response = apply(again)
+    assert response.status_code == 303 and response.headers["Location"] == "/apply/sent"
+    assert "malee@nan-pr.example" in again.get("/apply/sent").get_data(as_text=True)
+    assert apply(client, motivation="อีกเหตุผลหนึ่ง").status_code == 303, "a changed form is a new application"
+    with app.app_context():
+        assert count(Application) == 2
+        assert len(mail_subjects("malee@nan-pr.example")) == 2
+
+
+def test_check_your_email_names_the_address_and_sends_the_link_again_a_few_times(app):
+    client = app.test_client()
+    apply(client)
+    page = client.get("/apply/sent").get_data(as_text=True)
+    assert "เราได้ส่งลิงก์ไปที่ malee@nan-pr.example แล้ว" in page and "ส่งลิงก์อีกครั้ง" in page
+    for _ in range(3):
+        response = post(client, "/apply/sent/resend", page="/apply/sent")
+        assert response.status_code == 303
+    assert "เราได้ส่งลิงก์ไปที่ malee@nan-pr.example อีกครั้งแล้ว" in client.get("/apply/sent").get_data(as_text=True)
+    refused = post(client, "/apply/sent/resend", page="/apply/sent")
+    assert refused.status_code == 429 and "โปรดลองใหม่อีกครั้งในอีกประมาณ" in refused.get_data(as_text=True)
+    with app.app_context():
+        subjects = mail_subjects("malee@nan-pr.example")
+        assert subjects == ["ยืนยันใบสมัครสมาชิกเครือข่ายประชาสัมพันธ์"] * 4
+        confirm_path = link_in(last_mail("malee@nan-pr.example"))
+    assert post(client, confirm_path, page=confirm_path).status_code == 303, "the resent link confirms"
+    page = client.get("/apply/sent").get_data(as_text=True)
+    assert "ได้รับการยืนยันแล้ว" in page and "ส่งลิงก์อีกครั้ง" not in page
+    assert app.test_client().get("/apply/sent").status_code == 200, "another browser sees the page without an address"
 
 
 def test_duplicates_are_flagged_for_the_coordinator(app, coordinators):
@@ -154,8 +202,15 @@ def test_withdrawing_takes_the_application_out_of_the_queue(app):
         db.session.commit()
         path = f"/apply/status/{status_token(application)}"
     client = app.test_client()
-    assert post(client, f"{path}/withdraw", page=path).status_code == 303
+    assert 'action="/apply/status/' not in client.get(path).get_data(as_text=True).split("withdraw-form")[1].split(
+        "</section>")[0], "the status page only links to the question"
+    question = client.get(f"{path}/withdraw")
+    assert question.status_code == 200 and "การถอนใบสมัครไม่สามารถย้อนกลับได้" in question.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(Application.status)) == ApplicationStatus.PENDING, "asking changes nothing"
+    assert post(client, f"{path}/withdraw", page=f"{path}/withdraw").status_code == 303
     assert "คุณได้ถอนใบสมัครนี้แล้ว" in client.get(path).get_data(as_text=True)
+    assert client.get(f"{path}/withdraw").headers["Location"] == path, "nothing left to withdraw"
     with app.app_context():
         assert db.session.scalar(sa.select(Application.status)) == ApplicationStatus.WITHDRAWN
 

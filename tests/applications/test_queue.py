@@ -1,5 +1,6 @@
 """The coordinators' approval queue and decisions: approve, ask for more information, decline; one decision wins."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -60,6 +61,7 @@ def test_queue_lists_pending_oldest_first_with_counts_filters_and_search(app, co
     assert "บริษัทยังไม่ยืนยัน" not in page and "รอพิจารณา 2 รายการ" in page
     fragment = coordinator.get("/admin/applications?sector=ngo", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="results">') and "สมาคมใหม่" in fragment and "มูลนิธิเก่าแก่" not in fragment
+    assert re.search(r"<td>\d+ \S+ 25\d\d \d\d:\d\d</td>", page), "the queue shows when, to the minute"
     assert "มูลนิธิเก่าแก่" in coordinator.get("/admin/applications?q=เก่าแก่").get_data(as_text=True)
     wildcard = coordinator.get("/admin/applications?q=%25").get_data(as_text=True)  # a typed % is a character
     assert "มูลนิธิเก่าแก่" not in wildcard and "สมาคมใหม่" not in wildcard
@@ -72,6 +74,12 @@ def test_approve_creates_the_organisation_and_invites_the_applicant(app, coordin
     with app.app_context():
         application_id = make_application().id
         db.session.commit()
+    review = coordinator.get(f"/admin/applications/{application_id}").get_data(as_text=True)
+    assert '<a href="https://www.nan-pr.example" rel="noopener noreferrer nofollow">' in review, "the website is a link"
+    assert re.search(r'id="decision-choice"[^>]*>\s*<option[^>]*value="">โปรดเลือก</option>', review), "no decision is made for the coordinator"
+    unchosen = decide(coordinator, application_id, "", "ยินดีต้อนรับสู่เครือข่าย")
+    assert unchosen.status_code == 422 and "โปรดเลือกผลการพิจารณา" in unchosen.get_data(as_text=True)
+    assert "ยินดีต้อนรับสู่เครือข่าย" in unchosen.get_data(as_text=True), "the message is kept"
     response = decide(coordinator, application_id, "approve", "ยินดีต้อนรับสู่เครือข่าย")
     assert response.status_code == 303
     review = coordinator.get(f"/admin/applications/{application_id}").get_data(as_text=True)
@@ -80,7 +88,7 @@ def test_approve_creates_the_organisation_and_invites_the_applicant(app, coordin
     with app.app_context():
         organisation = db.session.scalar(sa.select(Organisation))
         assert (organisation.name_th, organisation.slug, organisation.province) == (
-            "สำนักงานประชาสัมพันธ์จังหวัดน่าน", "nan-provincial-pr-office", "น่าน")
+            "สำนักงานประชาสัมพันธ์จังหวัดน่าน", "nan-provincial-pr-office", "TH-55")
         invitation = db.session.scalar(sa.select(MembershipInvitation))
         assert (invitation.email, invitation.role, invitation.organisation_id) == (
             "malee@nan-pr.example", "org_admin", organisation.id)
@@ -90,8 +98,13 @@ def test_approve_creates_the_organisation_and_invites_the_applicant(app, coordin
         path = link_in(db.session.scalar(sa.select(OutboxMessage).where(
             OutboxMessage.subject == "คำเชิญเข้าร่วมพอร์ทัลสมาชิกเครือข่ายประชาสัมพันธ์")))
     applicant = app.test_client()
+    assert 'value="มาลี ศรีน่าน"' in applicant.get(path).get_data(as_text=True), "the name given is filled in"
     assert post(applicant, path, {"name": "มาลี ศรีน่าน", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
                 page=path).status_code == 303
+    again = app.test_client().get(path)
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200 and "คุณตอบรับคำเชิญนี้แล้ว" in page and 'href="/login"' in page, \
+        "a used invitation says what happened and leads to the login"
     with app.app_context():
         membership = db.session.scalar(sa.select(Membership))
         assert membership.role == Role.ORG_ADMIN and membership.organisation.name_th == "สำนักงานประชาสัมพันธ์จังหวัดน่าน"
@@ -122,6 +135,9 @@ def test_ask_for_information_then_the_applicant_answers(app, coordinator, coordi
         assert last_mail(coordinators[1]).subject == "คำตอบจาก สำนักงานประชาสัมพันธ์จังหวัดน่าน"
     review = coordinator.get(f"/admin/applications/{application_id}").get_data(as_text=True)
     assert "แนบลิงก์หนังสือรับรองแล้ว" in review and "ผู้สมัครตอบคำถาม" in review
+    state = review.split('<section id="decision">')[1].split("</p>")[0]
+    assert "รอพิจารณา" in state and "ผู้สมัครตอบคำถามแล้ว" in state and "ผู้ประสานงาน" not in state, \
+        "the wait is not credited to the coordinator who asked"
 
 
 def test_decline_needs_a_reason_and_the_applicant_may_apply_again(app, coordinator):

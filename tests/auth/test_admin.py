@@ -57,6 +57,8 @@ def test_htmx_action_returns_the_row(app, network):
                            headers={"HX-Request": "true", "X-CSRFToken": token})
     row = response.get_data(as_text=True)
     assert row.lstrip().startswith(f'<tr id="person-{member_id}">') and "ผู้ประสานงานเครือข่าย" in row
+    assert "นกน้อย สมาชิกบ้าน เป็นผู้ประสานงานเครือข่ายแล้ว" in row, "said in the row"
+    assert f'hx-post="/admin/people/{member_id}/remove-coordinator"' in row and "ย้อนกลับ" in row, "with its undo"
 
 
 def test_coordinator_cannot_lock_themselves_out(app, network):
@@ -103,3 +105,50 @@ def test_two_coordinators_removing_each_other_at_once_leave_one(app, network, ac
     refused = second if left == [network["coordinator"]] else first
     assert "คุณไม่ได้เป็นผู้ประสานงานเครือข่ายแล้ว" in refused.get("/").get_data(as_text=True)
 
+
+
+def _row(page, person_id):
+    import re
+
+    return re.search(rf'<tr id="person-{person_id}">.*?</tr>', page, re.S).group(0)
+
+
+def test_deactivating_asks_first_then_says_so_in_the_row_with_an_undo(app, network):
+    client = app.test_client()
+    login(client, network["coordinator"])
+    member_id = user_id(app, network["member"])
+    asking = client.get(f"/admin/people/{member_id}/confirm-deactivation")  # the page, without JavaScript
+    row = _row(asking.get_data(as_text=True), member_id)
+    assert asking.status_code == 200 and "ระงับบัญชีของ นกน้อย สมาชิกบ้าน หรือไม่" in row
+    assert f'method="post" action="/admin/people/{member_id}/deactivate"' in row
+    assert login(app.test_client(), network["member"]).status_code == 303, "asking changed nothing"
+
+    done = post(client, f"/admin/people/{member_id}/deactivate", page="/admin/people")
+    assert done.status_code == 303 and done.location.endswith(f"#person-{member_id}")
+    row = _row(client.get(done.location).get_data(as_text=True), member_id)
+    assert "ระงับบัญชีของ นกน้อย สมาชิกบ้าน แล้ว" in row and f'action="/admin/people/{member_id}/reactivate"' in row
+    assert login(app.test_client(), network["member"]).status_code == 422
+    post(client, f"/admin/people/{member_id}/reactivate", page="/admin/people")  # the undo: no question asked
+    assert login(app.test_client(), network["member"]).status_code == 303
+
+
+def test_giving_the_coordinator_role_asks_first_in_the_row(app, network):
+    client = app.test_client()
+    login(client, network["coordinator"])
+    member_id = user_id(app, network["member"])
+    asking = client.get(f"/admin/people/{member_id}/confirm-coordinator", headers={"HX-Request": "true"})
+    assert asking.get_data(as_text=True).lstrip().startswith(f'<tr id="person-{member_id}">')
+    assert "แต่งตั้ง นกน้อย สมาชิกบ้าน เป็นผู้ประสานงานเครือข่ายหรือไม่" in asking.get_data(as_text=True)
+    cancelled = client.get(f"/admin/people/{member_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "หรือไม่" not in cancelled and f'href="/admin/people/{member_id}/confirm-coordinator' in cancelled
+    with app.app_context():
+        assert not find_user_by_email(network["member"]).is_admin
+
+
+def test_a_coordinator_s_own_row_offers_nothing_that_would_be_refused(app, network):
+    client = app.test_client()
+    login(client, network["coordinator"])
+    me = user_id(app, network["coordinator"])
+    row = _row(client.get("/admin/people").get_data(as_text=True), me)
+    assert "/deactivate" not in row and "/remove-coordinator" not in row
+    assert "นี่คือบัญชีของคุณ" in row

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.mail.models import OutboxMessage
 from portal.tokens import make_token
 from tests.support.databases import count
-from tests.support.mail import last_mail, link_in
+from tests.support.mail import last_mail, link_in, token_in
 from tests.support.network import NEW_PASSWORD, PASSWORD
 from tests.support.race import race
 from tests.support.web import csrf, login, post, without_tokens
@@ -59,6 +59,9 @@ def test_link_works_once(app, network):
     post(client, path, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, page=path)
     again = client.get(path)
     assert again.status_code == 400 and "ลิงก์นี้ถูกใช้ไปแล้ว" in again.get_data(as_text=True)
+    # It says what happened and leads to the login, not to a new link as a broken one does.
+    assert "รหัสผ่านของบัญชีนี้ถูกเปลี่ยนแล้ว" in again.get_data(as_text=True)
+    assert 'href="/login"' in again.get_data(as_text=True)
 
 
 def test_expired_link_is_refused_and_changes_nothing(make_app, network):
@@ -78,7 +81,7 @@ def test_forged_links_are_refused(app, network, forge):
     client = app.test_client()
     ask(client, network["member"])
     with app.app_context():
-        token = link_in(last_mail(network["member"])).rsplit("/", 1)[1]
+        token = token_in(link_in(last_mail(network["member"])))
         member = find_user_by_email(network["member"])
         if forge == "tampered":
             token = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
@@ -105,7 +108,11 @@ def test_reset_requests_are_rate_limited_per_account(app, network):
     client = app.test_client()
     for _ in range(3):
         assert ask(client, network["member"]).status_code == 200
-    assert ask(client, network["member"]).status_code == 429
+    refused = ask(client, network["member"])
+    assert refused.status_code == 429
+    # The refusal says how long to wait, in words (the limit is per hour), not "a moment".
+    assert "โปรดลองใหม่อีกครั้งในอีกประมาณ" in refused.get_data(as_text=True)
+    assert "ชั่วโมง" in refused.get_data(as_text=True) or "นาที" in refused.get_data(as_text=True)
 
 
 def test_reset_requests_are_limited_per_account_however_the_address_is_spelled(app, network):

@@ -123,10 +123,11 @@ def test_coordinator_invites_a_person_who_sets_up_their_account(page, new_page, 
     expect(invited.locator("html")).to_have_attribute("lang", "en")
     screenshot(invited, "5-logged-in-again")
 
-    # The link worked once (the page for an unusable link is answered with 400).
-    browser_problems.expect_http_error(400, urlsplit(link).path)
+    # The link worked once: followed again, it says what happened and leads on, in the person's own language.
     invited.goto(link)
-    expect(invited.get_by_role("heading", level=1)).to_have_text("This link cannot be used")
+    expect(invited.get_by_role("heading", level=1)).to_have_text(re.compile("^Join "))
+    expect(invited.get_by_text("You have already accepted this invitation")).to_be_visible()
+    expect(invited.get_by_role("button", name="Go to my home page")).to_be_visible()
     expect(invited.get_by_role("button", name="Create my account")).to_have_count(0)
     expect(invited.get_by_role("link", name="Ask for a new password link")).to_have_count(0)  # not a password link
     screenshot(invited, "6-used-link")
@@ -201,12 +202,13 @@ def test_forgotten_password_round_trip(page, new_page, server, smtp, screenshot,
     subjects = [m["Subject"] for m in smtp.to("malee@member.example")]
     assert subjects == ["ตั้งรหัสผ่านใหม่", "รหัสผ่านของคุณถูกเปลี่ยนแล้ว"]
 
-    # The reset link worked once (the page for an unusable link is answered with 400).
+    # The reset link worked once: followed again, it says what happened and leads to the login (answered with 400).
     browser_problems.expect_http_error(400, urlsplit(link).path)
     other.goto(link)
-    expect(other.get_by_role("heading", level=1)).to_have_text("ไม่สามารถใช้ลิงก์นี้ได้")
+    expect(other.get_by_role("heading", level=1)).to_have_text("ลิงก์นี้ถูกใช้ไปแล้ว")
+    expect(other.get_by_role("main")).to_contain_text("รหัสผ่านของบัญชีนี้ถูกเปลี่ยนแล้ว")
     expect(other.get_by_role("button", name="บันทึกรหัสผ่านใหม่")).to_have_count(0)
-    expect(other.get_by_role("link", name="ขอลิงก์ตั้งรหัสผ่านใหม่")).to_be_visible()
+    expect(other.get_by_role("main").get_by_role("link", name="เข้าสู่ระบบ", exact=True)).to_be_visible()
 
     # Out and in again: the old password fails, the new one works.
     log_out(page)
@@ -220,3 +222,91 @@ def test_forgotten_password_round_trip(page, new_page, server, smtp, screenshot,
     log_in(page, "malee@member.example", "รหัสใหม่จำได้แน่นอน")
     expect(page).to_have_url(f"{server.url}/")
     expect(person_menu(page, "มาลี ศรีสุข")).to_be_visible()
+
+    # She leaves the network (PDPA): the page asks first and says what stays; the box unticked, nothing happens.
+    page.goto("/account")
+    page.get_by_role("link", name="ขอลบบัญชีผู้ใช้").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ขอลบบัญชีผู้ใช้")
+    expect(page.locator("main")).to_contain_text("การลงนามในบันทึกข้อตกลงความร่วมมือยังคงเก็บชื่อและตำแหน่ง")
+    page.get_by_label("รหัสผ่านของคุณ", exact=True).fill("รหัสใหม่จำได้แน่นอน")
+    browser_problems.expect_http_error(422, "/account/leave")
+    page.get_by_role("button", name="ลบบัญชีผู้ใช้ของฉันถาวร").click()
+    expect(page.locator("#confirmed-error")).to_have_text("โปรดทำเครื่องหมายในช่องเพื่อยืนยัน")
+    screenshot(page, "6-leaving-asks-first")
+    page.get_by_label("รหัสผ่านของคุณ", exact=True).fill("รหัสใหม่จำได้แน่นอน")
+    page.get_by_label("ข้าพเจ้าเข้าใจว่าบัญชีผู้ใช้จะถูกลบถาวรและกู้คืนไม่ได้").check()
+    page.get_by_role("button", name="ลบบัญชีผู้ใช้ของฉันถาวร").click()
+    expect(page).to_have_url(f"{server.url}/")
+    expect(page.locator(".flash-success")).to_have_text("ลบบัญชีผู้ใช้ของคุณแล้ว ขอบคุณที่ร่วมเป็นส่วนหนึ่งของเครือข่าย")
+    expect(person_menu(page, "มาลี ศรีสุข")).to_have_count(0)
+    with server.app.app_context():
+        assert db.session.get(User, member_id).email == f"deleted-{member_id}@invalid"
+
+
+def test_an_admin_changes_colleagues_and_hears_back_in_their_row(page, new_page, server, screenshot,
+                                                                 browser_problems):
+    with server.app.app_context():
+        organisation = make_org(name_th="สำนักงานประชาสัมพันธ์จังหวัดน่าน")
+        admin = make_user(email="admin@nan.example", name="อรุณ ผู้ดูแล", organisation=organisation,
+                          role=Role.ORG_ADMIN, password_hash=hash_password("รหัสผ่านผู้ดูแล2569"))
+        first = make_user(email="first@nan.example", name="บุญมี ทดลอง", organisation=organisation)
+        second = make_user(email="second@nan.example", name="สมศรี ทดลอง", organisation=organisation)
+        db.session.commit()
+        slug = organisation.slug
+        rows = {user.email: f"#colleague-{user.memberships[0].id}" for user in (admin, first, second)}
+
+    def focused(page, element_id):
+        page.wait_for_function("id => document.activeElement && document.activeElement.id === id", arg=element_id,
+                               timeout=2000)
+        return element_id
+
+    page.goto("/login")
+    log_in(page, "admin@nan.example", "รหัสผ่านผู้ดูแล2569")
+    page.goto(f"/organisations/{slug}")
+    row = page.locator(rows["first@nan.example"])
+    row.get_by_label("ตำแหน่ง").fill("นักประชาสัมพันธ์")
+    row.get_by_role("button", name="บันทึก", exact=True).click()
+    expect(row.locator(".row-notice")).to_have_text("บันทึกแล้ว")  # in the row, not at the top of the page
+    focused(page, rows["first@nan.example"][1:] + "-save"), "focus stays on the row's button"
+
+    own = page.locator(rows["admin@nan.example"])
+    browser_problems.expect_http_error(409, f"/organisations/{slug}/people/{rows['admin@nan.example'].split('-')[1]}")
+    own.get_by_label("บทบาท").select_option("member")
+    own.get_by_role("button", name="บันทึก", exact=True).click()
+    expect(own.locator(".row-notice")).to_contain_text("องค์กรต้องมีผู้ดูแลข้อมูลองค์กรอย่างน้อยหนึ่งคน")
+    expect(own.get_by_label("บทบาท")).to_have_value("org_admin")  # what is saved, said why
+    screenshot(page, "1-refused-in-the-row")
+
+    # Removing asks in the row; Cancel brings the row back; asked again and confirmed, the row says what happened.
+    row.get_by_role("button", name="นำออก", exact=True).click()
+    expect(row).to_contain_text("นำ บุญมี ทดลอง ออกจาก")
+    focused(page, rows["first@nan.example"][1:] + "-cancel")
+    row.get_by_role("button", name="ยกเลิก", exact=True).click()
+    expect(row.get_by_label("ตำแหน่ง")).to_have_value("นักประชาสัมพันธ์")
+    focused(page, rows["first@nan.example"][1:] + "-remove")
+    row.get_by_role("button", name="นำออก", exact=True).click()
+    row.get_by_role("button", name="ใช่ นำออก", exact=True).click()
+    expect(row.locator(".row-notice")).to_contain_text("บุญมี ทดลอง ไม่ได้อยู่ในองค์กรแล้ว")
+    focused(page, rows["first@nan.example"][1:] + "-notice")
+    screenshot(page, "2-removed-in-the-row")
+
+    # On a phone the table stacks as cards: no sideways scrolling.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("() => document.querySelector('#people .overflow-auto').scrollWidth"
+                         " <= document.querySelector('#people .overflow-auto').clientWidth")
+    screenshot(page, "3-people-on-a-phone")
+
+    # Without JavaScript the same buttons lead to a page that asks, and back to the table with the answer.
+    plain = new_page(java_script_enabled=False)
+    plain.goto("/login")
+    log_in(plain, "admin@nan.example", "รหัสผ่านผู้ดูแล2569")
+    plain.goto(f"/organisations/{slug}")
+    plain.locator(rows["second@nan.example"]).get_by_role("button", name="นำออก", exact=True).click()
+    expect(plain).to_have_url(re.compile(r"/confirm-removal#colleague-\d+$"))
+    asking = plain.locator(rows["second@nan.example"])
+    expect(asking).to_contain_text("นำ สมศรี ทดลอง ออกจาก")
+    asking.get_by_role("button", name="ใช่ นำออก", exact=True).click()
+    expect(plain).to_have_url(f"{server.url}/organisations/{slug}#people")
+    expect(plain.locator("#people-notice")).to_contain_text("สมศรี ทดลอง ไม่ได้อยู่ในองค์กรแล้ว")
+    expect(plain.locator(rows["second@nan.example"])).to_have_count(0)
+    screenshot(plain, "4-removed-without-javascript")

@@ -26,7 +26,7 @@ COORDINATOR = "coordinator@prnetwork.example"
 COORDINATOR_NAME = "ผู้ประสานงาน เครือข่าย"
 COORDINATOR_PASSWORD = "ผู้ประสานงาน-2569"
 ORGANISATION = "สำนักงานประชาสัมพันธ์จังหวัดน่าน"
-REQUIRED = "โปรดกรอกข้อมูลช่องนี้"
+CHOOSE = "โปรดเลือกหนึ่งรายการ"  # a select left unchosen: "please choose", not "please fill in"
 
 # The public form's labels in Thai, and what the applicant types (see tests/members/conftest.py's FORM).
 TYPED = {
@@ -138,6 +138,7 @@ def test_application_from_the_public_form_to_the_new_organisation_admin(
         box = page.get_by_label(label, exact=True).bounding_box()
         assert caption["x"] == box["x"] and caption["y"] < box["y"], (label, caption, box)
     page.get_by_label(CONSENT).check()
+    page.get_by_label("ข้าพเจ้าได้อ่านประกาศความเป็นส่วนตัวแล้ว").check()  # the privacy notice (PDPA)
     screenshot(page, "1-application-form")
     browser_problems.expect_http_error(422, "/apply")
     page.get_by_role("button", name="ส่งใบสมัคร", exact=True).click()
@@ -145,8 +146,8 @@ def test_application_from_the_public_form_to_the_new_organisation_admin(
     expect(page.get_by_role("alert")).to_have_text("โปรดแก้ไขช่องที่ระบุไว้ด้านล่าง")
     province = page.get_by_label("จังหวัด", exact=True)
     expect(province).to_have_attribute("aria-invalid", "true")
-    expect(province).to_have_accessible_description(REQUIRED)
-    expect(page.locator("#province-error")).to_have_text(REQUIRED)
+    expect(province).to_have_accessible_description(CHOOSE)
+    expect(page.locator("#province-error")).to_have_text(CHOOSE)
     expect(page.locator("[aria-invalid=true]")).to_have_count(1)
     for label, value in TYPED.items():
         if label != "จังหวัด":
@@ -164,10 +165,12 @@ def test_application_from_the_public_form_to_the_new_organisation_admin(
     screenshot(page, "2-application-form-error-phone")
     page.set_viewport_size({"width": 1280, "height": 720})
 
-    province.fill("น่าน")
+    province.select_option("TH-55")  # น่าน, from the province table
     page.get_by_role("button", name="ส่งใบสมัคร", exact=True).click()
     expect(page).to_have_url(f"{server.url}/apply/sent")
     expect(page.get_by_role("heading", level=1)).to_have_text("โปรดตรวจสอบอีเมลของคุณ")
+    expect(page.get_by_role("main")).to_contain_text(APPLICANT)  # the address the link went to, and a resend
+    expect(page.get_by_role("button", name="ส่งลิงก์อีกครั้ง", exact=True)).to_be_visible()
     screenshot(page, "3-check-your-email")
 
     # 2. The applicant confirms the address from the mail and lands on the private status page.
@@ -262,11 +265,11 @@ def test_application_from_the_public_form_to_the_new_organisation_admin(
     expect(page.get_by_role("heading", level=1)).to_have_text(f"ใบสมัครสมาชิกของ {ORGANISATION}")
     expect(page.locator("main .status")).to_have_text("อนุมัติแล้ว")
     expect(page.locator("main blockquote")).to_have_text(welcome)
-    expect(page.get_by_role("button", name="ถอนใบสมัคร")).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^ถอนใบสมัคร"))).to_have_count(0)
 
     page.goto(link_in(invitation, server, "/invitations/accept/"))
     expect(page.get_by_role("heading", level=1)).to_contain_text(ORGANISATION)
-    page.get_by_label("ชื่อ-นามสกุล", exact=True).fill("มาลี ศรีน่าน")
+    expect(page.get_by_label("ชื่อ-นามสกุล", exact=True)).to_have_value("มาลี ศรีน่าน")  # given when applying
     page.get_by_label("รหัสผ่าน", exact=True).fill("รหัสผ่านยาวพอ2569")
     page.get_by_label("กรอกรหัสผ่านใหม่อีกครั้ง", exact=True).fill("รหัสผ่านยาวพอ2569")
     page.get_by_role("button", name="สร้างบัญชีของฉัน", exact=True).click()

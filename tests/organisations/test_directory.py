@@ -24,11 +24,11 @@ from tests.support.network import PASSWORD
 from tests.support.web import csrf, login
 
 NAMES = [
-    ("ไปรษณีย์ภาคเหนือ", "Northern Post", Region.NORTH, Sector.STATE_ENTERPRISE, "เชียงใหม่", ["โลจิสติกส์"]),
+    ("ไปรษณีย์ภาคเหนือ", "Northern Post", Region.NORTH, Sector.STATE_ENTERPRISE, "TH-50", ["โลจิสติกส์"]),
     ("กรมประชาสัมพันธ์ส่วนหน้า", "Front PR Department", Region.BANGKOK_CENTRAL, Sector.GOVERNMENT,
-     "กรุงเทพมหานคร", ["crisis communication"]),
-    ("เครือข่ายสื่อใต้", "Southern Media Network", Region.SOUTH, Sector.MEDIA, "สงขลา", ["ข่าวท้องถิ่น"]),
-    ("มหาวิทยาลัยขอนแก่นตัวอย่าง", "Khon Kaen Sample University", Region.NORTHEAST, Sector.ACADEMIC, "ขอนแก่น",
+     "TH-10", ["crisis communication"]),
+    ("เครือข่ายสื่อใต้", "Southern Media Network", Region.SOUTH, Sector.MEDIA, "TH-90", ["ข่าวท้องถิ่น"]),
+    ("มหาวิทยาลัยขอนแก่นตัวอย่าง", "Khon Kaen Sample University", Region.NORTHEAST, Sector.ACADEMIC, "TH-40",
      ["สื่อสารองค์กร", "CSR"]),
 ]
 
@@ -71,7 +71,8 @@ def test_everyone_active_in_thai_order(member):
     ("southern", ["เครือข่ายสื่อใต้"]),  # English, any letter case
     ("Crisis", ["กรมประชาสัมพันธ์ส่วนหน้า"]),
     ("ขอนแก่น csr", ["มหาวิทยาลัยขอนแก่นตัวอย่าง"]),  # every word must match
-    ("เชียงใหม่", ["ไปรษณีย์ภาคเหนือ"]),  # province
+    ("เชียงใหม่", ["ไปรษณีย์ภาคเหนือ"]),  # province, by its Thai name
+    ("chiang mai", ["ไปรษณีย์ภาคเหนือ"]),  # and by its English one
     ("100%_", []),  # LIKE wildcards are searched for as text
 ])
 def test_live_search_returns_the_results_fragment(member, query, expected):
@@ -93,6 +94,25 @@ def test_the_count_of_results_is_said_in_good_english_and_thai(member):
     member.post("/language", data={"language": "en", "csrf_token": csrf(member, "/directory")})
     assert ">1 organisation<" in member.get("/directory?region=south").get_data(as_text=True)
     assert ">4 organisations<" in member.get("/directory").get_data(as_text=True)
+
+
+def test_english_pages_show_english_names_provinces_and_order(app, member):
+    with app.app_context():
+        make_org(name_th="องค์กรไม่มีชื่ออังกฤษ", name_en="", slug="thai-only", province="อำเภอที่พิมพ์เอง")
+        db.session.commit()
+    thai = member.get("/directory").get_data(as_text=True)
+    assert "เชียงใหม่" in thai and "Chiang Mai" not in thai and "อำเภอที่พิมพ์เอง" in thai
+    member.post("/language", data={"language": "en", "csrf_token": csrf(member, "/directory")})
+    page = member.get("/directory").get_data(as_text=True)
+    english = ["Front PR Department", "Khon Kaen Sample University", "Northern Post", "Southern Media Network",
+               "องค์กรไม่มีชื่ออังกฤษ"]  # by English name; a Thai name where there is no English one
+    positions = [page.index(f">{name}</a>") for name in english]
+    assert positions == sorted(positions)
+    assert "Chiang Mai" in page and "Songkhla" in page and "เชียงใหม่" not in page and "สงขลา" not in page
+    assert "อำเภอที่พิมพ์เอง" in page, "a province typed by hand before the list is shown as typed"
+    monograms = re.findall(r'logo-empty" aria-hidden="true">([^<]*)<', page)
+    assert sorted(monograms) == ["F", "K", "N", "S", "อ"]
+    assert "5 organisations" in page
 
 
 def test_pages_of_twenty(app, member):
@@ -140,7 +160,7 @@ def test_coordinator_exports_csv_that_excel_reads_as_thai(app, member):
 def test_directory_queries_stay_constant(app, member, count):
     with app.app_context():
         rows = [{"slug": f"bulk-{n}", "name_th": f"องค์กร {n}", "name_en": f"Org {n}", "sector": "media",
-                 "region": "east", "province": "ชลบุรี", "status": "active", "expertise": ["CSR"]}
+                 "region": "east", "province": "TH-20", "status": "active", "expertise": ["CSR"]}
                 for n in range(count)]
         for row in rows:
             row["search_text"], row["public_search_text"] = search_texts(
@@ -253,3 +273,41 @@ def test_a_live_search_after_the_session_ended_takes_the_page_to_the_login(app, 
     assert response.headers["HX-Redirect"].startswith("/login?next=")
     assert "Content-Security-Policy" in response.headers
     assert member.get("/directory?q=สื่อ").status_code == 302, "a plain request is redirected as before"
+
+
+def test_typed_provinces_become_codes_found_by_both_names(tmp_path):
+    """b16e0a1c2d3e: a province typed in Thai or English becomes its code, anything else stays as typed; the search
+    texts name both."""
+    import subprocess
+
+    from portal.config import database_url as sqlalchemy_url
+    from tests.support.databases import ROOT, flask_command
+
+    url = f"sqlite:///{tmp_path}/provinces.db"
+
+    def upgrade(revision):
+        argv, env = flask_command(url, "db", "upgrade", revision)
+        subprocess.run(argv, env=env, cwd=ROOT, check=True, capture_output=True)
+
+    upgrade("243f2ba4f4c6")
+    engine = sa.create_engine(sqlalchemy_url(url))
+    typed = {"a": "จังหวัดเชียงใหม่", "b": " chiang  MAI ", "c": "กทม.", "d": "บ้านริมน้ำ"}
+    with engine.begin() as connection:
+        for slug, province in typed.items():
+            connection.execute(sa.text(
+                "INSERT INTO organisation (slug, name_th, name_en, sector, region, province, description, website,"
+                " public_email, phone, logo, channels, expertise, visibility, listed_publicly, search_text,"
+                " public_search_text, sort_key, status, status_reason, joined_at) VALUES (:slug, 'องค์กร', 'Org',"
+                " 'media', 'north', :province, '', '', '', '', '', '[]', '[]', '{}', false, '', '', 'องค์กร', 'active',"
+                " '', CURRENT_TIMESTAMP)"), {"slug": slug, "province": province})
+    upgrade("b16e0a1c2d3e")
+    with engine.connect() as connection:
+        rows = {slug: (province, text) for slug, province, text in connection.execute(sa.text(
+            "SELECT slug, province, search_text FROM organisation"))}
+        found = set(connection.execute(sa.text(
+            "SELECT slug FROM organisation WHERE id IN (SELECT rowid FROM organisation_search"
+            " WHERE organisation_search MATCH '\"chiang mai\"')")).scalars())
+    assert {slug: province for slug, (province, _) in rows.items()} == {
+        "a": "TH-50", "b": "TH-50", "c": "TH-10", "d": "บ้านริมน้ำ"}
+    engine.dispose()
+    assert rows["a"][1] == "องค์กร org เชียงใหม่ chiang mai" and found == {"a", "b"}

@@ -1,5 +1,6 @@
 """Invitations: sent by coordinators and organisation admins, accepted once, resent, revoked, expiring."""
 
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -50,8 +51,8 @@ def test_org_admin_invites_and_the_person_sets_up_their_account(app, network):
         [membership] = user.memberships
         assert (membership.organisation_id, membership.role) == (network["home_id"], Role.MEMBER)
         assert user.email_confirmed_at is not None and user.language == "th"
-    again = app.test_client().get(path)
-    assert again.status_code == 400, "used once"
+    again = app.test_client().get(path).get_data(as_text=True)
+    assert "คุณตอบรับคำเชิญนี้แล้ว" in again and "สร้างบัญชีของฉัน" not in again, "used once: it says so, and leads on"
 
 
 def test_coordinator_can_invite_into_any_organisation_as_org_admin(app, network):
@@ -124,7 +125,11 @@ def test_revoked_invitation_cannot_be_accepted(app, network):
     login(admin, network["org_admin"])
     invite(admin, "gone@home.example", network["home_id"])
     path, invitation_id = _invitation_path_and_id(app, "gone@home.example")
-    assert post(admin, f"/invitations/{invitation_id}/revoke", page="/invitations").status_code == 303
+    revoked = post(admin, f"/invitations/{invitation_id}/revoke", page="/invitations")
+    assert revoked.status_code == 303 and revoked.location.endswith(f"/invitations#invitation-{invitation_id}")
+    row = re.search(rf'<tr id="invitation-{invitation_id}">.*?</tr>', admin.get("/invitations").get_data(as_text=True),
+                    re.S).group(0)
+    assert "gone@home.example" in row and 'class="row-notice' in row, "said in the invitation's row"
     client = app.test_client()
     assert client.get(path).status_code == 400
     with app.app_context():

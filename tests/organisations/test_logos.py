@@ -156,3 +156,16 @@ def test_uploads_are_rate_limited_per_person(make_app, tmp_path):
     login(client, "admin@home.example")
     answers = [upload(client, image_bytes("PNG"), "logo.png").status_code for _ in range(3)]
     assert answers == [200, 200, 429]
+
+
+def test_the_logo_can_be_removed_after_being_asked(app, network, admin, tmp_path):
+    upload(admin, image_bytes("PNG"), "logo.png")
+    name = organisation(app, "home").logo
+    page = admin.get("/organisations/home").get_data(as_text=True)
+    assert "<details class=\"logo-remove\">" in page and "ใช่ นำโลโก้ออก" in page, "the button that acts is folded"
+    token = csrf(admin, "/organisations/home")
+    removed = admin.post("/organisations/home/logo/remove", data={"csrf_token": token})
+    assert removed.status_code == 303 and organisation(app, "home").logo == "" and os.listdir(tmp_path) == []
+    page = admin.get("/organisations/home").get_data(as_text=True)
+    assert "นำโลโก้ออกแล้ว" in page and f"/logos/{name}" not in page and "logo-remove" not in page
+    assert admin.get(f"/logos/{name}").status_code == 404

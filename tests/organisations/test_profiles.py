@@ -34,7 +34,7 @@ def test_edit_each_section_in_place(app, network):
     assert save(admin, "home", "channels", channels).status_code == 303
     assert save(admin, "home", "expertise", {"tags": "การสื่อสารภาวะวิกฤต, CSR, csr, , Media relations"}).status_code == 303
     saved = organisation(app, "home")
-    assert (saved.name_en, saved.province, saved.public_email) == ("Our Home PR Office", "ลำปาง", "news@home.example")
+    assert (saved.name_en, saved.province, saved.public_email) == ("Our Home PR Office", "TH-52", "news@home.example")
     assert saved.channels == [{"kind": "facebook", "url": "https://facebook.com/home"},
                               {"kind": "line", "url": "https://line.me/R/ti/p/@home"}]
     assert saved.expertise == ["การสื่อสารภาวะวิกฤต", "CSR", "Media relations"]
@@ -272,7 +272,7 @@ def test_a_suspended_organisation_s_admins_change_nothing_until_reactivated(app,
     assert save(coordinator, "home", "about", {**ABOUT, "province": "แพร่"}).status_code == 303, "coordinators can"
     coordinator.post("/organisations/home/reactivate", data={"csrf_token": token})
     assert save(admin, "home", "about", {**ABOUT, "province": "น่าน"}).status_code == 303
-    assert organisation(app, "home").province == "น่าน"
+    assert organisation(app, "home").province == "TH-55"
 
 
 def test_a_coordinator_s_changes_to_people_are_mailed_to_the_admins(app, network):
@@ -321,3 +321,74 @@ def test_the_navigation_leads_to_each_of_a_person_s_organisations(app, network):
                                  ("/organisations/other", "มหาวิทยาลัยอื่น")], "both, by name, under องค์กรของฉัน"
     assert "<summary>องค์กรของฉัน</summary>" in member.get("/directory").get_data(as_text=True)
     assert nav_links(client_as(app, "coordinator@network.example")) == [], "a coordinator of no organisation"
+
+
+def _row(page, membership_id):
+    """The colleague's row of the people table, as the page has it."""
+    return re.search(rf'<tr id="colleague-{membership_id}".*?</tr>', page, re.S).group(0)
+
+
+def test_what_was_done_to_a_colleague_is_said_in_their_row(app, network):
+    admin = client_as(app, "admin@home.example")
+    member_id, own_id = _membership_id(app, "member@home.example"), _membership_id(app, "admin@home.example")
+    token = csrf(admin, "/organisations/home")
+    htmx = {"HX-Request": "true", "X-CSRFToken": token}
+    saved = admin.post(f"/organisations/home/people/{member_id}", headers=htmx,
+                       data={"role": "member", "position": "นักประชาสัมพันธ์"})
+    assert saved.status_code == 200 and "บันทึกแล้ว" in _row(saved.get_data(as_text=True), member_id)
+    refused = admin.post(f"/organisations/home/people/{own_id}", headers=htmx, data={"role": "member"})
+    row = _row(refused.get_data(as_text=True), own_id)
+    assert refused.status_code == 409 and "องค์กรต้องมีผู้ดูแลข้อมูลองค์กรอย่างน้อยหนึ่งคน" in row
+    assert '<option value="org_admin" selected>' in row, "the row shows what is saved, not what was refused"
+
+    # Without JavaScript: back to the row's anchor, where the message waits (once), not at the top of the page.
+    plain = admin.post(f"/organisations/home/people/{own_id}", data={"role": "member", "csrf_token": token})
+    assert plain.status_code == 303 and plain.location.endswith(f"/organisations/home#colleague-{own_id}")
+    page = admin.get("/organisations/home").get_data(as_text=True)
+    assert "องค์กรต้องมีผู้ดูแลข้อมูลองค์กรอย่างน้อยหนึ่งคน" in _row(page, own_id)
+    assert "องค์กรต้องมีผู้ดูแลข้อมูลองค์กรอย่างน้อยหนึ่งคน" not in admin.get("/organisations/home").get_data(as_text=True)
+    typed = "ต" * 201
+    too_long = admin.post(f"/organisations/home/people/{member_id}",
+                          data={"role": "org_admin", "position": typed, "csrf_token": token})
+    row = _row(too_long.get_data(as_text=True), member_id)
+    assert too_long.status_code == 422 and "200" in row and f'value="{typed}"' in row, "said in the row, kept as typed"
+    with app.app_context():
+        assert db.session.get(Membership, member_id).role == Role.MEMBER
+
+
+def test_removing_a_colleague_asks_first_and_says_where_their_row_was(app, network):
+    admin = client_as(app, "admin@home.example")
+    member_id = _membership_id(app, "member@home.example")
+    token = csrf(admin, "/organisations/home")
+    asking = admin.get(f"/organisations/home/people/{member_id}/confirm-removal")  # the page, without JavaScript
+    row = _row(asking.get_data(as_text=True), member_id)
+    assert asking.status_code == 200 and "นำ นกน้อย สมาชิกบ้าน ออกจาก" in row
+    assert f'action="/organisations/home/people/{member_id}/remove"' in row and "ยกเลิก" in row
+    fragment = admin.get(f"/organisations/home/people/{member_id}/confirm-removal", headers={"HX-Request": "true"})
+    assert fragment.get_data(as_text=True).lstrip().startswith(f'<tr id="colleague-{member_id}"')
+    cancelled = admin.get(f"/organisations/home/people/{member_id}/row", headers={"HX-Request": "true"})
+    assert "นำ นกน้อย" not in cancelled.get_data(as_text=True) and 'name="position"' in cancelled.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Membership, member_id) is not None, "asking changed nothing"
+
+    removed = admin.post(f"/organisations/home/people/{member_id}/remove", data={"csrf_token": token})
+    assert removed.status_code == 303 and removed.location.endswith("/organisations/home#people")
+    people = re.search(r'<section id="people".*?</section>', admin.get("/organisations/home").get_data(as_text=True),
+                       re.S).group(0)
+    assert "นกน้อย สมาชิกบ้าน ไม่ได้อยู่ในองค์กรแล้ว" in people and "/invitations?organisation=" in people
+
+
+def test_the_channels_editor_shows_the_filled_rows_one_empty_row_and_adds_more(app, network):
+    admin = client_as(app, "admin@home.example")
+    assert save(admin, "home", "channels", {"channels-0-kind": "facebook",
+                                            "channels-0-url": "https://facebook.com/home"}).status_code == 303
+    form = admin.get("/organisations/home/channels/edit", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert form.count('class="grid channel-row"') == 2 and "โปรดเลือก" in form
+    typed = {"channels-0-kind": "facebook", "channels-0-url": "https://facebook.com/home",
+             "channels-1-kind": "line", "channels-1-url": "https://line.me/R/ti/p/@home", "more": "1"}
+    more = save(admin, "home", "channels", typed)
+    page = more.get_data(as_text=True)
+    assert more.status_code == 200 and page.count('class="grid channel-row"') == 3 and "@home" in page
+    assert len(organisation(app, "home").channels) == 1, "adding a row saves nothing"
+    no_kind = save(admin, "home", "channels", {"channels-0-kind": "", "channels-0-url": "https://x.example"})
+    assert no_kind.status_code == 422 and "โปรดเลือกประเภทของช่องทางสำหรับลิงก์นี้" in no_kind.get_data(as_text=True)

@@ -13,7 +13,7 @@ def make_org(**fields):
     """Add an organisation with believable defaults."""
     n = next(_numbers)
     values = {"slug": f"org-{n}", "name_th": f"องค์กรทดสอบ {n}", "name_en": f"Test Organisation {n}",
-              "sector": Sector.GOVERNMENT, "region": Region.BANGKOK_CENTRAL, "province": "กรุงเทพมหานคร"}
+              "sector": Sector.GOVERNMENT, "region": Region.BANGKOK_CENTRAL, "province": "TH-10"}
     organisation = Organisation(**{**values, **fields})
     db.session.add(organisation)
     db.session.flush()

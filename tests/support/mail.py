@@ -1,6 +1,7 @@
 """Reading what the portal mailed: the outbox, and the links in its messages."""
 
 import re
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -23,3 +24,15 @@ def mail_subjects(to):
 def link_in(message):
     """Return the path of the first portal link in a message's text body."""
     return re.search(r"http://portal\.test(/\S+)", message.body_text).group(1)
+
+
+def token_in(path):
+    """The token at the end of a mailed link's path (before its query: the link's language)."""
+    return urlsplit(path).path.rsplit("/", 1)[1]
+
+
+def tampered(path):
+    """A mailed link with the last characters of its token changed, its query kept."""
+    token = token_in(path)
+    changed = token[:-3] + ("abc" if not token.endswith("abc") else "xyz")
+    return path.replace(token, changed, 1)
