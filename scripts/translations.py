@@ -23,7 +23,7 @@ def pybabel(*args):
 
 
 def extract():
-    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-o", str(POT),
+    pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-k", "lazy_ngettext:1,2", "-o", str(POT),
             "--no-location",
             "--sort-output", "--project", "PR Network Portal", ".")
     pybabel("update", "-i", str(POT), "-d", str(DIRECTORY), "--no-fuzzy-matching", "--ignore-obsolete")

@@ -24,7 +24,7 @@ def source_ids(tmp_path_factory):
     """Every translatable string in the code and templates now, extracted afresh."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
-                    "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-o", str(pot), "--no-location", "."],
+                    "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "-k", "lazy_ngettext:1,2", "-o", str(pot), "--no-location", "."],
                    cwd=ROOT, check=True, capture_output=True)
     with pot.open("rb") as handle:
         return {message.id for message in read_po(handle) if message.id}

@@ -70,25 +70,33 @@ def send_rejection(application, token):
 
 
 def _to_coordinators(coordinators, application, subject, paragraph, key, quote=""):
+    """A notice to each coordinator; `subject` and `paragraph` are functions of the coordinator's language, so that
+    the organisation's name and province are in it too."""
     for coordinator in coordinators:
-        queue_notice_to(coordinator, f"application-{application.id}-{key}", subject, [paragraph], quote=quote,
-                   link=mail_url("applications.review_application", application_id=application.id),
-                   link_label=_l("Review the application"), kind="applications")
+        language = coordinator.language
+        queue_notice_to(coordinator, f"application-{application.id}-{key}", subject(language), [paragraph(language)],
+                        quote=quote, link=mail_url("applications.review_application", application_id=application.id),
+                        link_label=_l("Review the application"), kind="applications")
 
 
 def notify_coordinators_of_new_application(application, coordinators):
     """Tell every coordinator that an application is waiting."""
-    _to_coordinators(coordinators, application, _l("New application: %(organisation)s", organisation=application.name_th),
-                     _l("%(organisation)s (%(province)s) has applied to join the network.",
-                        organisation=application.name_th, province=province_name(application.province, "th")), "new")
+    _to_coordinators(
+        coordinators, application,
+        lambda language: _l("New application: %(organisation)s", organisation=application.name_in(language)),
+        lambda language: _l("%(organisation)s (%(province)s) has applied to join the network.",
+                            organisation=application.name_in(language),
+                            province=province_name(application.province, language)), "new")
 
 
 def notify_coordinators_of_reply(application, coordinators):
     """Tell every coordinator that the applicant answered their question."""
-    _to_coordinators(coordinators, application, _l("Answer from %(organisation)s", organisation=application.name_th),
-                     _l("%(organisation)s has answered your question and is back in the queue.",
-                        organisation=application.name_th), f"reply-{application.updated_at.timestamp():.0f}",
-                     quote=application.applicant_reply)
+    _to_coordinators(
+        coordinators, application,
+        lambda language: _l("Answer from %(organisation)s", organisation=application.name_in(language)),
+        lambda language: _l("%(organisation)s has answered your question and is back in the queue.",
+                            organisation=application.name_in(language)),
+        f"reply-{application.updated_at.timestamp():.0f}", quote=application.applicant_reply)
 
 
 def send_waiting_summary(coordinators, applications, days):
@@ -99,7 +107,8 @@ def send_waiting_summary(coordinators, applications, days):
                    [lazy_ngettext("%(num)d application has waited more than %(days)d days:",
                                   "%(num)d applications have waited more than %(days)d days:", len(applications),
                                   days=days)],
-                   items=[f"{a.name_th} ({province_name(a.province, 'th')})" for a in applications],
+                   items=[f"{a.name_in(coordinator.language)} ({province_name(a.province, coordinator.language)})"
+                          for a in applications],
                    link=mail_url("applications.approval_queue"), link_label=_l("Open the approval queue"),
                    kind="applications")
 

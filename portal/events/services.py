@@ -5,6 +5,7 @@
 import sqlalchemy as sa
 import sqlalchemy.orm
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -46,8 +47,9 @@ def update(event, values, by):
     for name in changed:
         setattr(event, name, values[name])
     if event.capacity is not None and event.capacity < event.confirmed:
-        raise EventError(_l("%(count)d people are already coming: the capacity cannot be lower.",
-                            count=event.confirmed))
+        raise EventError(lazy_ngettext("%(num)d person is already coming: the capacity cannot be lower.",
+                                       "%(num)d people are already coming: the capacity cannot be lower.",
+                                       event.confirmed))
     if event.state == EventState.PUBLISHED and {"capacity", "seats_per_organisation"} & set(changed):
         db.session.flush()
         serialise(db.session, f"event-seats:{event.id}")

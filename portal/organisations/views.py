@@ -334,8 +334,8 @@ def reactivate(slug):
 def _set_status(slug, status):
     organisation = profiles.profile(slug) or abort(404)
     form = StatusForm()
-    if not form.validate_on_submit():
-        abort(400)
+    if not form.validate_on_submit():  # e.g. a reason too long: said by the field, the reason kept
+        return _page(organisation, viewing(current_user, organisation), status_form=form, status=422)
     try:
         profiles.set_status(organisation, status, form.reason.data or "", by=current_user)
     except profiles.ProfileError as error:

@@ -6,8 +6,10 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from portal.applications import services
 from portal.applications.models import Application, ApplicationStatus
 from portal.applications.services import status_token
+from portal.auth.models import User
 from portal.db import utcnow
 from portal.extensions import db
 from portal.mail.models import OutboxMessage
@@ -263,3 +265,31 @@ def test_queue_page_runs_a_constant_number_of_queries(app, coordinator):
     # The person, the page's applications, their counts per state, and the count of given-up mail that every
     # coordinator's page shows.
     assert few == many <= 4, (few, many)
+
+
+def test_coordinators_hear_of_applications_waiting_too_long_in_their_own_language(app, coordinators):
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.email == coordinators[1]).values(language="en"))
+        old = make_application()
+        old.submitted_at = utcnow() - timedelta(days=5)
+        make_application(name_th="ชมรมใหม่", name_en="New Club", applicant_email="new@club.example")  # not yet
+        db.session.commit()
+        assert services.send_waiting_summary(days=3) == 1
+        db.session.commit()
+        thai, english = last_mail(coordinators[0]).body_text, last_mail(coordinators[1]).body_text
+    assert "มีใบสมัครสมาชิก 1 รายการที่รอพิจารณานานกว่า 3 วัน" in thai and "(น่าน)" in thai
+    assert "1 application has waited more than 3 days" in english
+    assert "Nan Provincial PR Office (Nan)" in english and "ชมรมใหม่" not in english + thai
+
+
+def test_each_coordinator_hears_of_a_new_application_in_their_own_language(app, coordinators):
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.email == coordinators[1]).values(language="en"))
+        db.session.commit()
+        make_application()  # confirmed: the coordinators are told
+        db.session.commit()
+        thai, english = last_mail(coordinators[0]), last_mail(coordinators[1])
+    assert thai.subject == "ใบสมัครสมาชิกใหม่: สำนักงานประชาสัมพันธ์จังหวัดน่าน"
+    assert "สำนักงานประชาสัมพันธ์จังหวัดน่าน (น่าน) ได้ส่งใบสมัครเข้าร่วมเครือข่าย" in thai.body_text
+    assert english.subject == "New application: Nan Provincial PR Office"
+    assert "Nan Provincial PR Office (Nan) has applied to join the network." in english.body_text

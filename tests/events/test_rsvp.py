@@ -13,6 +13,7 @@ from portal.db import utcnow
 from portal.events import rsvp, services
 from portal.events.models import Event, Invitation, Reply, Status
 from portal.extensions import db
+from portal.i18n import in_language
 from portal.mail.models import OutboxMessage
 from tests.support.events import invite_members, published_event
 from tests.support.mail import last_mail, mail_subjects
@@ -246,6 +247,14 @@ def test_seats_per_organisation_hold_back_a_fourth_yes_and_promotion_passes_over
                         by=find_user_by_email(network["org_admin"]))
         db.session.commit()
         assert home[0].status == Status.CONFIRMED and db.session.get(Event, event.id).confirmed == 4
+        with pytest.raises(services.EventError) as refused:  # fewer seats than people coming: said in plain words
+            services.update(event, {"capacity": 1, "seats_per_organisation": 1},
+                            by=find_user_by_email(network["org_admin"]))
+        db.session.rollback()
+        with in_language("en"):
+            assert str(refused.value) == "4 people are already coming: the capacity cannot be lower."
+        with in_language("th"):
+            assert str(refused.value) == "มีผู้ยืนยันเข้าร่วมแล้ว 4 คน จึงกำหนดจำนวนที่รับให้น้อยกว่านี้ไม่ได้"
 
 
 def test_the_event_form_refuses_more_seats_per_organisation_than_seats(app, network):

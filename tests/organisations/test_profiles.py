@@ -230,6 +230,10 @@ def test_suspension_closes_member_pages_with_the_reason(app, network):
     token = csrf(coordinator, "/organisations/home")
     no_reason = coordinator.post("/organisations/home/suspend", data={"reason": "", "csrf_token": token})
     assert no_reason.status_code == 303 and organisation(app, "home").status == OrgStatus.ACTIVE
+    too_long = coordinator.post("/organisations/home/suspend", data={"reason": "ค" * 2001, "csrf_token": token})
+    page = too_long.get_data(as_text=True)
+    assert too_long.status_code == 422 and "ค" * 2001 in page, "said by the field, the reason kept, not a 400 page"
+    assert 'aria-invalid="true"' in page and organisation(app, "home").status == OrgStatus.ACTIVE
     coordinator.post("/organisations/home/suspend", data={"reason": "ค้างการยืนยันข้อมูล", "csrf_token": token})
     closed = member.get("/directory")
     assert closed.status_code == 403 and "ค้างการยืนยันข้อมูล" in closed.get_data(as_text=True)
