@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 PASSWORD = "รหัสผ่านสำหรับทดสอบ-2569"
 TEXT = "# ข้อตกลง\n\n1. แบ่งปัน**ข่าวสาร**\n2. ช่วยกันในยามวิกฤต"
 PAGES = {
-    None: ["/", "/login", "/apply", "/organisations", "/password/reset", "/organisations/listed", "/verify",
+    None: ["/", "/login", "/apply", "/organisations", "/password/reset", "/organisations/listed", "/verify", "/privacy",
            "/verify?number=AGR-2569-0000-1-000000"],
     "admin@home.example": ["/", "/directory", "/directory?q=ประชาสัมพันธ์", "/organisations/home",
                            "/organisations/home/about/edit", "/organisations/home/channels/edit", "/account",
@@ -40,7 +40,7 @@ PAGES = {
                            "/agreements/2/versions/1/certificate", "/agreements/3/draft", "/agreements/3/publish",
                            "/events", "/events/new", "/events/1", "/events/1/edit", "/events/1/cancel",
                            "/events/1/check-in", "/account/calendar", "/alerts", "/alerts/new", "/alerts/1", "/shares",
-                           "/shares/new", "/shares/1"],
+                           "/shares/new", "/shares/1", "/account/leave"],
     "admin@listed.example": ["/shares", "/shares/1"],
     "coordinator@network.example": ["/", "/shares", "/shares/1", "/alerts/1", "/alerts/new", "/events/approvals", "/admin/applications", "/admin/people", "/admin/audit", "/admin/outbox",
                                     "/dev/mailbox/"],
