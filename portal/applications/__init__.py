@@ -39,10 +39,11 @@ def init_app(app):
 
     app.register_blueprint(bp)
     app.cli.add_command(applications_cli)
-    from portal.applications.services import applicant_name_for
+    from portal.applications.services import applicant_details_for
     from portal.organisations import invitations
 
-    invitations.register_name_hint(app, applicant_name_for)  # the new admin does not type their name again
+    # The new admin does not type their name again, nor accept the privacy notice twice.
+    invitations.register_known_details(app, applicant_details_for)
     tokens.register_purposes(app, "application-confirm", "application-status")
     audit.register_actions(app, AUDIT_ACTIONS)
     from portal.mail import kinds as mail_kinds

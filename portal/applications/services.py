@@ -25,6 +25,7 @@ from portal.db import LIKE_ESCAPE, claim, contains_pattern, fetch_page, utcnow
 from portal.extensions import db
 from portal.organisations import invitations
 from portal.organisations.models import Organisation, OrgStatus
+from portal.privacy_notice import CURRENT as CURRENT_NOTICE
 from portal.provinces import codes_matching
 from portal.tokens import TokenError, make_token, read_token
 
@@ -93,7 +94,7 @@ def submit_application(language, privacy_accepted=False, **fields):
     application = Application(language=language, nonce=secrets.token_urlsafe(16),
                               status=ApplicationStatus.UNCONFIRMED, **fields)
     if privacy_accepted:
-        application.privacy_version = current_app.config.get("PRIVACY_NOTICE_VERSION")
+        application.privacy_version = CURRENT_NOTICE.version
         application.privacy_accepted_at = utcnow()
     application.applicant_email = accounts.normalise_email(application.applicant_email)
     db.session.add(application)
@@ -180,13 +181,19 @@ def withdraw_application(application):
     record("application.withdrawn", application, actor=None, actor_name=_audit_name(application))
 
 
-def applicant_name_for(invitation):
-    """The name an approved applicant gave, for the invitation their approval sent them (or None)."""
+def applicant_details_for(invitation):
+    """What an approved applicant told us of themselves (their name, the privacy notice they accepted), for the
+    account the invitation their approval sent them makes (or None)."""
     if not invitation.from_approval:
         return None
-    return db.session.scalar(sa.select(Application.applicant_name).where(
+    applicant = db.session.execute(sa.select(
+        Application.applicant_name, Application.privacy_version, Application.privacy_accepted_at).where(
         Application.organisation_id == invitation.organisation_id, Application.applicant_email == invitation.email,
-        Application.status == ApplicationStatus.APPROVED).limit(1))
+        Application.status == ApplicationStatus.APPROVED).limit(1)).first()
+    if applicant is None:
+        return None
+    return {"name": applicant.applicant_name, "privacy_version": applicant.privacy_version,
+            "privacy_accepted_at": applicant.privacy_accepted_at}
 
 
 # Duplicates

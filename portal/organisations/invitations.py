@@ -41,18 +41,27 @@ class AlreadyAccepted(TokenError):
         self.invitation = invitation
 
 
-_NAME_HINTS = "portal.invitation_name_hints"
+_KNOWN_DETAILS = "portal.invitation_known_details"
 
 
-def register_name_hint(app, hint):
-    """Let a domain suggest the name of an invited person (`hint(invitation)` returns it or None): an approved
-    applicant has given theirs already."""
-    app.extensions.setdefault(_NAME_HINTS, []).append(hint)
+def register_known_details(app, details):
+    """Let a domain say what it knows of an invited person: `details(invitation)` returns account fields
+    ({"name": ..., "privacy_version": ...}) or None. An approved applicant has given their name and accepted the
+    privacy notice already."""
+    app.extensions.setdefault(_KNOWN_DETAILS, []).append(details)
+
+
+def known_details(invitation):
+    """The account fields other domains know of the invited person (None values left out)."""
+    known = {}
+    for details in current_app.extensions.get(_KNOWN_DETAILS, ()):
+        known.update({field: value for field, value in (details(invitation) or {}).items() if value is not None})
+    return known
 
 
 def name_hint(invitation):
     """The name the invited person is known by already, to fill in for them, or ""."""
-    return next(filter(None, (hint(invitation) for hint in current_app.extensions.get(_NAME_HINTS, ()))), "")
+    return known_details(invitation).get("name", "")
 
 
 def _expiry():
@@ -178,8 +187,9 @@ def accept(invitation, viewer, name=None, password=None):
         raise TokenError()
     created = user is None
     if created:
-        user = User(email=invitation.email, name=name.strip(), password_hash=password_hash,
-                    language=invitation.language, email_confirmed_at=utcnow())
+        user = User(**{**known_details(invitation), "email": invitation.email, "name": name.strip(),
+                       "password_hash": password_hash, "language": invitation.language,
+                       "email_confirmed_at": utcnow()})
         db.session.add(user)
     db.session.add(Membership(user=user, organisation=invitation.organisation, role=invitation.role))
     record("organisation.invitation_accepted", invitation, actor=user, email=user.email)

@@ -13,21 +13,19 @@ AUDIT_LABELS = {
 
 def init_app(app):
     """Register privacy: its pages, the retention command, audit labels and the template helpers for the notice."""
-    from portal import audit
-    from portal.privacy import notice, services
+    from portal import audit, privacy_notice
+    from portal.privacy import services
     from portal.privacy.cli import retention_cli
     from portal.privacy.views import bp
 
     app.register_blueprint(bp)
-    app.config.setdefault("PRIVACY_NOTICE_VERSION", notice.CURRENT.version)  # for the application form, below
     app.cli.add_command(retention_cli)
     audit.register_actions(app, AUDIT_LABELS, kind="privacy")
-    services.carry_over_acceptance()
 
     # "membership is erasable_by person", for the people table's list of former colleagues.
     app.jinja_env.tests["erasable_by"] = lambda membership, viewer: services.may_erase_colleague(viewer, membership)
 
     @app.context_processor
     def privacy_context():
-        return {"privacy_notice": notice.CURRENT, "privacy_needs_acceptance": services.needs_acceptance,
+        return {"privacy_notice": privacy_notice.CURRENT, "privacy_needs_acceptance": services.needs_acceptance,
                 "may_erase_colleague": services.may_erase_colleague}

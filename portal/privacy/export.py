@@ -17,7 +17,7 @@ from portal.events.models import Event, Invitation
 from portal.extensions import db
 from portal.mail.models import MailPreference, OutboxMessage
 from portal.organisations.models import Membership, Organisation
-from portal.privacy.notice import CURRENT
+from portal.privacy_notice import CURRENT
 from portal.shares.models import ShareAnswer, ShareReport, ShareRequest
 
 

@@ -3,13 +3,12 @@ colleague's by an admin of their organisation. Signatures on agreements keep the
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event
 
 from portal.alerts.models import Recipient
-from portal.applications.models import Application, ApplicationStatus
+from portal.applications.models import Application
 from portal.audit.models import AuditEvent
 from portal.audit.services import record
-from portal.auth.models import User, new_session_token
+from portal.auth.models import new_session_token
 from portal.auth.signals import rights_lost
 from portal.db import utcnow
 from portal.events.feed_models import CalendarFeed
@@ -20,7 +19,7 @@ from portal.mail.models import MailPreference, OutboxAttachment, OutboxMessage, 
 from portal.organisations.access import is_admin_of
 from portal.organisations.models import Membership, MembershipInvitation, OrgStatus, Role
 from portal.organisations.profiles import admins_of
-from portal.privacy.notice import CURRENT
+from portal.privacy_notice import CURRENT
 
 # What an erased person is called from then on (stored: every page shows it as it is).
 FORMER_MEMBER = "Former member"
@@ -45,25 +44,6 @@ def accept_notice(user):
     """Record that the person accepted the current notice, now."""
     user.privacy_version, user.privacy_accepted_at = CURRENT.version, utcnow()
     record("privacy.notice_accepted", user, actor=user, version=CURRENT.version)
-
-
-def _carry_over(mapper, connection, user):
-    """A new account takes the notice its owner accepted when applying for their organisation."""
-    if user.privacy_version is not None:
-        return
-    accepted = connection.execute(
-        sa.select(Application.privacy_version, Application.privacy_accepted_at)
-        .where(Application.applicant_email == user.email, Application.status == ApplicationStatus.APPROVED,
-               Application.privacy_version.is_not(None))
-        .order_by(Application.privacy_accepted_at.desc()).limit(1)).first()
-    if accepted is not None:
-        user.privacy_version, user.privacy_accepted_at = accepted
-
-
-def carry_over_acceptance():
-    """Listen for new accounts (once per process, whatever the number of apps)."""
-    if not event.contains(User, "before_insert", _carry_over):
-        event.listen(User, "before_insert", _carry_over)
 
 
 # Erasure

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 import time_machine
+from flask_login import AnonymousUserMixin
 
 from portal.agreements.models import PartyAnswer
 from portal.applications import services as applications
@@ -24,13 +25,14 @@ from portal.events.models import Invitation, Reply
 from portal.extensions import db
 from portal.mail.models import OutboxMessage, OutboxStatus
 from portal.mail.services import queue_mail
+from portal.organisations import invitations
 from portal.organisations.invitations import invite
 from portal.organisations.models import Membership, MembershipInvitation, Organisation, Role
 from tests.support.agreements import signed_agreement
 from tests.support.applications import FORM
 from tests.support.events import published_event
 from tests.support.factories import make_user
-from tests.support.network import PASSWORD
+from tests.support.network import NEW_PASSWORD, PASSWORD
 from tests.support.web import client_as, csrf, login, post
 
 
@@ -62,7 +64,9 @@ def test_the_application_records_the_notice_and_the_account_carries_it(app, netw
         assert application.privacy_version == 1 and utcnow() - application.privacy_accepted_at < timedelta(minutes=1)
         applications.confirm_application(application)
         applications.approve_application(application, "", by=find_user_by_email(network["coordinator"]))
-        person = make_user(application.applicant_email)  # as accepting the approval's invitation makes it
+        invitation = db.session.scalar(sa.select(MembershipInvitation).where(
+            MembershipInvitation.email == application.applicant_email))
+        person, _ = invitations.accept(invitation, AnonymousUserMixin(), name="มาลี ศรีน่าน", password=NEW_PASSWORD)
         assert (person.privacy_version, person.privacy_accepted_at) == (1, application.privacy_accepted_at)
 
 
