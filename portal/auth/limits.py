@@ -7,7 +7,8 @@ application, a mail sent): a form sent back for a missing field costs nothing. P
 the portal stores it, however it was typed.
 
 A `Budget` is counted by hand in the view, so that a refusal is the same form with its input kept, a 429 and the wait
-in words (`wait_in_words`); the decorators below are Flask-Limiter's, for views that only need a refusal page.
+in words (`portal.i18n.wait_in_words`); the decorators below are Flask-Limiter's, for views that only need a refusal
+page (its 429 page says the wait in words too).
 """
 
 import logging
@@ -114,22 +115,32 @@ def spend_wrong_password():
         budget.spend()
 
 
-def password_confirmed(user, field):
-    """Whether `field` holds `user`'s password, asked again before an act (signing, leaving, erasing a colleague).
-
-    Checked in the same budgets as the login form, counting only a wrong password. The answer is written on the
-    field: a wrong password, or, while the budget is spent, when to try again (the check is not even made then, and
-    `refusal` turns the page into a 429).
-    """
+def password_check_refused(field):
+    """Whether passwords are not checked for now (this person's budget of wrong ones is spent): then `field` says
+    when to try again, and `refusal` turns the page into a 429."""
     wait = password_check_wait()
-    if wait is not None:
-        g.password_check_refused = wait
-        field.errors.append(_l("Too many wrong passwords. %(when)s", when=wait_in_words(wait)))
+    if wait is None:
+        return False
+    g.password_check_refused = wait
+    field.errors.append(_l("Too many wrong passwords. %(when)s", when=wait_in_words(wait)))
+    return True
+
+
+def wrong_password(field, message=_l("The password is not correct.")):
+    """Count a wrong password and say so on `field`."""
+    spend_wrong_password()
+    field.errors.append(message)
+
+
+def password_confirmed(user, field):
+    """Whether `field` holds `user`'s password, asked again before an act (signing, leaving, erasing a colleague),
+    checked in the same budgets as the login form and answered on the field (`password_check_refused`,
+    `wrong_password`)."""
+    if password_check_refused(field):
         return False
     if verify_password(user.password_hash, field.data or ""):
         return True
-    spend_wrong_password()
-    field.errors.append(_l("The password is not correct."))
+    wrong_password(field)
     return False
 
 

@@ -36,44 +36,27 @@ def _invalid_reset_link(error):
     return invalid_link(error, forward=(_l("Ask for a new password link"), url_for("auth.request_reset")))
 
 
-def _refused(form, field):
-    """Refuse to check a password while its budget is spent: the answer (429) says how long to wait; the form is
-    kept."""
-    wait = limits.password_check_wait()
-    if wait is not None:
-        form.refused = wait
-        field.errors.append(_("Too many wrong passwords. %(when)s", when=limits.wait_in_words(wait)))
-    return wait is not None
-
-
-def _wrong_password(field, message):
-    limits.spend_wrong_password()
-    field.errors.append(message)
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Log in with email and password."""
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")), 303)
     form = LoginForm()
-    if form.validate_on_submit() and not _refused(form, form.password):
+    if form.validate_on_submit() and not limits.password_check_refused(form.password):
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             start_session(user, remember=form.remember.data)
             services.record_login(user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")), 303)
-        _wrong_password(form.password, _("The email or password is not correct."))
+        limits.wrong_password(form.password, _("The email or password is not correct."))
     return _form_page("auth/login.html", form, form=form)
 
 
 def _form_page(template, checked, **context):
-    """The page of the form `checked`, which checks a password: 200 fresh, 422 with mistakes, 429 (and Retry-After) while password
-    checks are refused for now."""
-    wait = getattr(checked, "refused", None)
-    response = render(template, status=(429 if wait else 422) if checked.errors else 200, **context)
-    return limits.with_retry_after(response, wait) if wait else response
+    """The page of the form `checked`, which checks a password: 200 fresh, 422 with mistakes, 429 (and Retry-After)
+    while password checks are refused for now."""
+    return limits.refusal(render(template, status=422 if checked.errors else 200, **context))
 
 
 @bp.post("/logout")
@@ -92,11 +75,11 @@ def logout():
 def reauthenticate():
     """Ask for the password again before a sensitive change."""
     form = ReauthForm()
-    if form.validate_on_submit() and not _refused(form, form.password):
+    if form.validate_on_submit() and not limits.password_check_refused(form.password):
         if services.authenticate(current_user.email, form.password.data):
             confirm_login()
             return redirect(safe_next(request.args.get("next"), "auth.account"), 303)
-        _wrong_password(form.password, _("The password is not correct."))
+        limits.wrong_password(form.password)
     return _form_page("auth/reauthenticate.html", form, form=form)
 
 
@@ -209,11 +192,11 @@ def update_profile():
 def change_password():
     """Change the password: every other session ends, this one goes on."""
     form = ChangePasswordForm()
-    if form.validate_on_submit() and not _refused(form, form.current):
+    if form.validate_on_submit() and not limits.password_check_refused(form.current):
         try:
             services.change_password(current_user, form.current.data, form.password.data)
         except services.WrongPassword as error:
-            _wrong_password(form.current, str(error))
+            limits.wrong_password(form.current, str(error))
         except services.AccountError as error:
             form.current.errors.append(str(error))
         else:
@@ -230,11 +213,11 @@ def change_password():
 def change_email():
     """Send a confirmation link to the new address."""
     form = ChangeEmailForm()
-    if form.validate_on_submit() and not _refused(form, form.current):
+    if form.validate_on_submit() and not limits.password_check_refused(form.current):
         try:
             services.request_email_change(current_user, form.email.data, form.current.data)
         except services.WrongPassword as error:
-            _wrong_password(form.current, str(error))
+            limits.wrong_password(form.current, str(error))
         except services.AccountError as error:
             form.email.errors.append(str(error))
         else:
