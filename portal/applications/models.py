@@ -22,6 +22,8 @@ class ApplicationStatus(LabelledEnum):
 
 
 OPEN_APPLICATION_STATES = (ApplicationStatus.PENDING, ApplicationStatus.NEEDS_INFO)
+# Not decided yet: the applicant may still take it back (and the same form sent again is the same application).
+UNDECIDED_APPLICATION_STATES = (ApplicationStatus.UNCONFIRMED, *OPEN_APPLICATION_STATES)
 
 
 class Application(db.Model):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from portal.applications import emails
 from portal.applications.models import (
     OPEN_APPLICATION_STATES,
+    UNDECIDED_APPLICATION_STATES,
     Application,
     ApplicationStatus,
 )
@@ -77,7 +78,7 @@ def identical_recent_application(**fields):
     email = accounts.normalise_email(fields.get("applicant_email", ""))
     recent = db.session.scalars(sa.select(Application).where(
         Application.applicant_email == email, Application.created_at >= utcnow() - RESUBMISSION_WINDOW,
-        Application.status.in_((ApplicationStatus.UNCONFIRMED, *OPEN_APPLICATION_STATES)))
+        Application.status.in_(UNDECIDED_APPLICATION_STATES))
         .order_by(Application.id.desc())).all()
     wanted = {name: str(fields.get(name) or "") for name in _COMPARED_FIELDS} | {"applicant_email": email}
 
@@ -176,7 +177,7 @@ def reply_to_info_request(application, reply):
 
 def withdraw_application(application):
     """The applicant takes the application back."""
-    _claim(application, (ApplicationStatus.UNCONFIRMED, *OPEN_APPLICATION_STATES),
+    _claim(application, UNDECIDED_APPLICATION_STATES,
            ApplicationError(_l("This application can no longer be withdrawn.")), status=ApplicationStatus.WITHDRAWN)
     record("application.withdrawn", application, actor=None, actor_name=_audit_name(application))
 

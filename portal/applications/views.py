@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal.applications import services
 from portal.applications.forms import ApplicationForm, DecisionForm, ReplyForm
-from portal.applications.models import Application, ApplicationStatus
+from portal.applications.models import UNDECIDED_APPLICATION_STATES, Application, ApplicationStatus
 from portal.auth.access import coordinator_required
 from portal.auth.limits import Budget, wait_in_words, with_retry_after
 from portal.extensions import db
@@ -150,14 +150,11 @@ def reply_to_application_question(token):
                   confirm_form=ConfirmForm(), status=422)
 
 
-WITHDRAWABLE = (ApplicationStatus.UNCONFIRMED, ApplicationStatus.PENDING, ApplicationStatus.NEEDS_INFO)
-
-
 @bp.get("/apply/status/<token>/withdraw")
 def confirm_withdrawal(token):
     """Ask before withdrawing, which cannot be undone (the page changes nothing)."""
     application = _status_page(token)
-    if application.status not in WITHDRAWABLE:
+    if application.status not in UNDECIDED_APPLICATION_STATES:
         return redirect(url_for("applications.application_status", token=token), 303)
     return render("applications/withdraw_application.html", application=application, token=token, form=ConfirmForm())
 
