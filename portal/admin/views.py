@@ -71,7 +71,7 @@ def _change_person(user_id, change, done):
         said = notice(target, text % {"name": user.name or user.email}, undo=undo)
     if is_htmx():  # the row replaces itself, with what happened in it
         return _row_page(user, notice=said)
-    leave_notice(**said)
+    leave_notice(said)
     return redirect(url_for("admin.people", q=user.email, _anchor=target), 303)
 
 

@@ -17,7 +17,7 @@ from portal.organisations.access import administered_organisations, can_administ
 from portal.organisations.forms import AcceptInvitationForm, InvitationForm
 from portal.organisations.guards import invitation_manager_required
 from portal.organisations.models import MembershipInvitation
-from portal.organisations.notices import leave_notice
+from portal.organisations.notices import leave_notice, notice
 from portal.tokens import TokenError
 from portal.web import invalid_link
 
@@ -113,10 +113,10 @@ def _act_on_invitation(invitation_id, action, done_message):
         action(invitation, by=current_user)
     except service.InvitationError as error:
         db.session.rollback()
-        leave_notice(target, error, "error")
+        leave_notice(notice(target, error, "error"))
     else:
         db.session.commit()
-        leave_notice(target, done_message(invitation))
+        leave_notice(notice(target, done_message(invitation)))
     return redirect(url_for("invitations.index", _anchor=target), 303)
 
 

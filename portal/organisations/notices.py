@@ -9,14 +9,14 @@ from flask import session
 KEY = "row_notice"
 
 
-def leave_notice(target, text, kind="success", undo=None):
-    """Keep a notice for the row (or section) whose id is `target`; `undo` names the endpoint that reverses it."""
-    session[KEY] = {"target": target, "text": str(text), "kind": kind, "undo": undo}
-
-
 def notice(target, text, kind="success", undo=None):
-    """A notice for a row rendered at once (htmx)."""
+    """A notice for the row (or section) whose id is `target`; `undo` names the endpoint that reverses it."""
     return {"target": target, "text": str(text), "kind": kind, "undo": undo}
+
+
+def leave_notice(said):
+    """Keep a notice (`notice`) for its row to show on the next page, once (the answer without JavaScript)."""
+    session[KEY] = said
 
 
 def notice_for(target):

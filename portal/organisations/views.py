@@ -12,13 +12,14 @@ from flask import (
     send_from_directory,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.auth.access import coordinator_required
 from portal.extensions import db, limiter
+from portal.forms import ConfirmForm
 from portal.htmx import is_htmx, render, see_other
+from portal.i18n import page_language
 from portal.organisations import directory as directory_service
 from portal.organisations import people, profiles
 from portal.organisations.access import (
@@ -58,7 +59,7 @@ def directory():
     """The member directory: live search, region and sector filters, pages; the URL keeps the search."""
     text = request.args.get("q", "").strip()[:100]
     region, sector = enum_arg(Region, "region"), enum_arg(Sector, "sector")
-    found = directory_service.search(text, region, sector, page_arg(), language=str(get_locale()))
+    found = directory_service.search(text, region, sector, page_arg(), language=page_language())
     return render("organisations/directory.html", "results", organisations=found,
                   relation=directory_relation(current_user),
                   filters={"q": text, "region": region or "", "sector": sector or ""})
@@ -80,7 +81,7 @@ def directory_csv():
 def public_list():
     """The public list of member organisations that chose to be listed, with their public fields only."""
     text = request.args.get("q", "").strip()[:100]
-    found = directory_service.search(text, page=page_arg(), listed_only=True, language=str(get_locale()))
+    found = directory_service.search(text, page=page_arg(), listed_only=True, language=page_language())
     return render("organisations/public_list.html", "results", organisations=found, relation="public",
                   filters={"q": text})
 
@@ -194,7 +195,7 @@ def upload_logo(slug):
 def remove_logo(slug):
     """Take the logo off the profile (asked first on the page): the monogram shows instead."""
     organisation = _editable(slug)
-    if not StatusForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     if profiles.remove_logo(organisation, by=current_user):
         db.session.commit()
@@ -232,7 +233,7 @@ def _back_to_colleague(organisation, membership, said, status):
     """After a change to a colleague: the row with the notice (htmx), else the page on the row's anchor."""
     if is_htmx():
         return _colleague_row(organisation, membership, status=status, notice=said)
-    leave_notice(**said)
+    leave_notice(said)
     return see_other(url_for("organisations.profile", slug=organisation.slug, _anchor=said["target"]))
 
 
@@ -288,7 +289,7 @@ def _refused(organisation, membership_id, error):
         if is_htmx():
             return render("organisations/_colleague_removed.html", status=409, organisation=organisation,
                           removed=membership_id, notice=said)
-        leave_notice(**said)
+        leave_notice(said)
         return see_other(url_for("organisations.profile", slug=organisation.slug, _anchor="people"))
     return _back_to_colleague(organisation, membership, notice(f"colleague-{membership.id}", error, "error"), 409)
 
@@ -311,7 +312,7 @@ def remove_colleague(slug, membership_id):
     if is_htmx():
         return render("organisations/_colleague_removed.html", organisation=organisation, removed=membership_id,
                       notice=said)
-    leave_notice(**said)
+    leave_notice(said)
     return see_other(url_for("organisations.profile", slug=slug, _anchor="people"))
 
 
