@@ -25,14 +25,19 @@ def safe_cell(value):
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+def csv_text(rows, bom=False):
+    """Rows as CSV text, no cell a formula; `bom` starts it with a byte-order mark, so that Excel reads the Thai as
+    UTF-8 (the start of a file; not the later pieces of a streamed one)."""
+    out = io.StringIO()
+    if bom:
+        out.write("\ufeff")
+    csv.writer(out).writerows([safe_cell(value) for value in row] for row in rows)
+    return out.getvalue()
+
+
 def csv_download(headers, rows, filename):
     """A CSV file to download: UTF-8 with a byte-order mark (so that Excel shows Thai), no cell a formula."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows([safe_cell(value) for value in row] for row in rows)
-    response = make_response(out.getvalue())
+    response = make_response(csv_text([headers, *rows], bom=True))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response

@@ -1,7 +1,5 @@
 """The audit log for coordinators: each event as a sentence, filtered, paged, and exported as CSV."""
 
-import csv
-import io
 from datetime import date
 
 from flask import Response, current_app, request
@@ -14,7 +12,7 @@ from portal.audit.sentences import tell
 from portal.htmx import render
 from portal.i18n import in_language, page_language, to_bangkok
 from portal.urls import MAX_ID, page_arg
-from portal.web import safe_cell
+from portal.web import csv_text
 
 
 def _read_filters():
@@ -69,14 +67,14 @@ def audit_csv():
     def pieces():
         # Sent as the client reads: each batch in an app context of its own, none held across a yield (a client that
         # goes away leaves nothing open).
-        yield "\ufeff" + _csv_text([headers])
+        yield csv_text([headers], bom=True)
         before_id = None
         while True:
             with app.app_context(), in_language(language):
                 batch = services.audit_event_batch(filters, before_id)
                 if not batch:
                     return
-                text = _csv_text([to_bangkok(told.event.created_at).strftime("%Y-%m-%d %H:%M:%S"), told.actor,
+                text = csv_text([to_bangkok(told.event.created_at).strftime("%Y-%m-%d %H:%M:%S"), told.actor,
                                   told.action, told.sentence, told.target, told.organisation, told.event.ip]
                                  for told in tell(batch, language))
                 before_id = batch[-1].id
@@ -86,10 +84,3 @@ def audit_csv():
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers.set("Content-Disposition", "attachment", filename="audit-log.csv")
     return response
-
-
-def _csv_text(rows):
-    """Rows as CSV text, no cell a formula."""
-    out = io.StringIO()
-    csv.writer(out).writerows([safe_cell(value) for value in row] for row in rows)
-    return out.getvalue()

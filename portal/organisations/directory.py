@@ -1,8 +1,6 @@
 """The member directory and the public list: searching and paging active organisations, and the CSV export."""
 
-import csv
 import functools
-import io
 
 import sqlalchemy as sa
 from flask_babel import get_locale
@@ -11,7 +9,7 @@ from portal.db import LIKE_ESCAPE, Page, contains_pattern
 from portal.extensions import db
 from portal.organisations.models import Organisation, OrganisationCard, OrgStatus
 from portal.provinces import province_name
-from portal.web import safe_cell
+from portal.web import csv_text
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -107,15 +105,9 @@ def _page(cards, number, total):
 def export_csv(headers):
     """Every active organisation as CSV, by Thai order: UTF-8 with a byte-order mark so that Excel shows Thai, no
     cell a formula. `headers`: the column names, in the reader's language."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(headers)
     language = str(get_locale())
     organisations = db.session.scalars(sa.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE)
                                        .order_by(Organisation.sort_key, Organisation.id))
-    for o in organisations:
-        writer.writerow([safe_cell("" if v is None else str(v)) for v in (
-            o.name_th, o.name_en, o.sector.label, o.region.label, province_name(o.province, language), o.website,
-            o.public_email, o.phone, ", ".join(o.expertise or []))])
-    return out.getvalue()
+    return csv_text([headers, *([
+        o.name_th, o.name_en, o.sector.label, o.region.label, province_name(o.province, language), o.website,
+        o.public_email, o.phone, ", ".join(o.expertise or [])] for o in organisations)], bom=True)

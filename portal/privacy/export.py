@@ -1,6 +1,5 @@
 """My data: everything the portal holds about a person, as JSON (all of it) and one CSV per table, in a zip."""
 
-import csv
 import enum
 import io
 import json
@@ -19,6 +18,7 @@ from portal.mail.models import MailPreference, OutboxMessage
 from portal.organisations.models import Membership, Organisation
 from portal.privacy_notice import CURRENT
 from portal.shares.models import ShareAnswer, ShareReport, ShareRequest
+from portal.web import csv_text
 
 
 def _value(value):
@@ -90,14 +90,11 @@ def collect(user):
 
 
 def _csv(rows):
-    out = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({key: json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
-                             for key, value in row.items()})
-    return "\ufeff" + out.getvalue()  # the BOM: spreadsheet programs then read the Thai as UTF-8
+    """One table as CSV (a heading row, then the rows; nested values as JSON), through the house's CSV rule."""
+    if not rows:
+        return csv_text([], bom=True)
+    return csv_text([list(rows[0]), *([json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list))
+                                       else value for value in row.values()] for row in rows)], bom=True)
 
 
 def zip_of(user, now):
