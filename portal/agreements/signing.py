@@ -149,7 +149,7 @@ def answer(version, organisation, user, answer_kind, *, typed_name="", typed_pos
     db.session.add(given)
     db.session.flush()
     audit(f"agreement.{answer_kind.value}", agreement, actor=user, version=version.number,
-          organisation=organisation.slug)
+          organisation=organisation)
     after = status(version)
     if answer_kind == Answer.DECLINED:
         emails.tell_declined(version, given, [p.organisation for p in after.parties])

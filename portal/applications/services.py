@@ -261,7 +261,7 @@ def approve_application(application, note, by):
     invitations.invite(application.applicant_email, organisation, "org_admin", by=by, language=application.language,
                        from_approval=True)
     emails.send_approval(application)
-    record("application.approved", application, actor=by, organisation=organisation.slug, note=note or None)
+    record("application.approved", application, actor=by, organisation=organisation, note=note or None)
     return organisation
 
 

@@ -1,6 +1,5 @@
 """Write to the audit log in the caller's transaction, and tell its events as sentences."""
 
-import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from flask_login import current_user
 
@@ -10,14 +9,14 @@ from portal.extensions import db
 
 # Target types whose own row names the organisation they belong to (checked in this order).
 _ORGANISATION_ATTRIBUTES = ("organisation_id", "host_organisation_id", "author_organisation_id")
-_organisation = sa.table("organisation", sa.column("id"), sa.column("slug"))
 
 
 def record(action, target=None, actor=None, actor_name="", organisation=None, **details):
     """Add an audit event for `action` on `target` by `actor` (default: the logged-in user) and return it.
 
     `actor_name` names an actor without an account (an applicant). The event's organisation is `organisation` (an
-    Organisation, its id or its slug) or else the target's: the target itself or the organisation it belongs to.
+    Organisation or its id; its slug goes in the details) or else the target's: the target itself or the
+    organisation it belongs to.
     """
     if target is not None and getattr(target, "id", 0) is None:
         db.session.flush()  # a new target needs its id
@@ -41,8 +40,6 @@ def record(action, target=None, actor=None, actor_name="", organisation=None, **
 
 def _organisation_of(target, organisation):
     """The id of the organisation an event concerns: the one named, else the target's, else None."""
-    if isinstance(organisation, str):
-        return db.session.scalar(sa.select(_organisation.c.id).where(_organisation.c.slug == organisation))
     if organisation is not None:
         return getattr(organisation, "id", organisation)
     if target is None:

@@ -110,7 +110,7 @@ def invite(email, organisation, role, by, language="th", from_approval=False):
     db.session.add(invitation)
     db.session.flush()
     emails.send_invitation(invitation, invitation_token(invitation))
-    record("organisation.invitation_sent", invitation, actor=by, email=email, organisation=organisation.slug,
+    record("organisation.invitation_sent", invitation, actor=by, email=email, organisation=organisation,
            role=Role(role).value)
     return invitation
 

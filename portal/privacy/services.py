@@ -88,7 +88,7 @@ def erase_colleague(membership, by):
     the view)."""
     if not may_erase_colleague(by, membership):
         raise NotAllowed()
-    erase(membership.user, by=by, action="privacy.colleague_erased", organisation=membership.organisation.slug)
+    erase(membership.user, by=by, action="privacy.colleague_erased", organisation=membership.organisation)
 
 
 def erase(user, by, action, **details):
