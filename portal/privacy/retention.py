@@ -75,10 +75,11 @@ def shorten_audit_ips(before):
     """Shorten the IP addresses of audit events older than `before`; return how many changed."""
     rows = db.session.execute(sa.select(AuditEvent.id, AuditEvent.ip).where(
         AuditEvent.created_at < before, AuditEvent.ip != "")).all()
-    changed = [(event_id, shortened_ip(ip)) for event_id, ip in rows if shortened_ip(ip) != ip]
-    for event_id, ip in changed:
-        db.session.execute(sa.update(AuditEvent).where(AuditEvent.id == event_id).values(ip=ip)
-                           .execution_options(synchronize_session=False))
+    changed = [{"event_id": event_id, "short": short} for event_id, ip in rows if (short := shortened_ip(ip)) != ip]
+    if changed:  # one statement, its parameters sent in bulk (executemany), not a statement a row
+        table = AuditEvent.__table__
+        db.session.connection().execute(
+            sa.update(table).where(table.c.id == sa.bindparam("event_id")).values(ip=sa.bindparam("short")), changed)
     return len(changed)
 
 
