@@ -2,11 +2,11 @@
 member directory and the public list."""
 
 from flask import url_for
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 
 from portal.audit import Action
+from portal.i18n import page_language
 from portal.provinces import province_name
 
 AUDIT_ACTIONS = {
@@ -46,7 +46,7 @@ def _my_organisations(user):
     from portal.organisations.access import may_manage_invitations
 
     memberships = user.memberships
-    language = str(get_locale())
+    language = page_language()
     links = [(m.organisation.name_in(language), url_for("organisations.profile", slug=m.organisation.slug))
              for m in memberships]
     if not user.is_admin and may_manage_invitations(user):  # coordinators find invitations among their tools
@@ -59,7 +59,7 @@ def _my_organisations(user):
 @pass_context
 def _province(context, value):
     """A stored province in the page's language (a value typed by hand before the list: as typed)."""
-    return province_name(value, context.get("current_language") or str(get_locale()))
+    return province_name(value, context.get("current_language") or page_language())
 
 
 def _revoke_invitations(user, by):

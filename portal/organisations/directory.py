@@ -3,10 +3,10 @@
 import functools
 
 import sqlalchemy as sa
-from flask_babel import get_locale
 
 from portal.db import LIKE_ESCAPE, Page, contains_pattern
 from portal.extensions import db
+from portal.i18n import page_language
 from portal.organisations.models import Organisation, OrganisationCard, OrgStatus
 from portal.provinces import province_name
 from portal.web import csv_text
@@ -105,7 +105,7 @@ def _page(cards, number, total):
 def export_csv(headers):
     """Every active organisation as CSV, by Thai order: UTF-8 with a byte-order mark so that Excel shows Thai, no
     cell a formula. `headers`: the column names, in the reader's language."""
-    language = str(get_locale())
+    language = page_language()
     organisations = db.session.scalars(sa.select(Organisation).where(Organisation.status == OrgStatus.ACTIVE)
                                        .order_by(Organisation.sort_key, Organisation.id))
     return csv_text([headers, *([
